@@ -1,0 +1,3 @@
+'use strict';
+
+require('./parity-suite').runParity(1, 2);

@@ -1,0 +1,3 @@
+'use strict';
+
+module.exports.main = async (event) => ({ statusCode: 200, body: JSON.stringify({ ok: true }) });

@@ -1,0 +1,65 @@
+'use strict';
+
+// Applying the engine's answers to the compiled template, by logical id only.
+
+const SHARED_ROLE = 'IamRoleLambdaExecution';
+
+function putRoles(resources, roles, { skip } = {}) {
+  for (const [id, role] of Object.entries(roles)) {
+    if (id !== skip) resources[id] = role;
+  }
+}
+
+function removeRoles(resources, ids) {
+  for (const id of ids) delete resources[id];
+}
+
+/** At package:compileFunctions: function roles and dependencies; the shared role stays as the
+ * framework made it until its event compilers have run. */
+function applyPlan(resources, plan) {
+  removeRoles(resources, plan.removeRoles);
+  putRoles(resources, plan.roles, { skip: SHARED_ROLE });
+  for (const fp of Object.values(plan.functions)) {
+    const lambda = resources[fp.lambdaLogicalId];
+    if (!lambda) continue;
+    lambda.Properties.Role = fp.role;
+    const { prepend, remove } = fp.dependsOn;
+    if (!prepend.length && !remove.length) continue;
+    const kept = [].concat(lambda.DependsOn || []).filter((d) => !remove.includes(d) && !prepend.includes(d));
+    const deps = [...prepend, ...kept];
+    if (deps.length) lambda.DependsOn = deps;
+    else delete lambda.DependsOn;
+  }
+}
+
+const WIRED_TYPES = new Set(['AWS::Lambda::EventSourceMapping', 'AWS::Scheduler::Schedule']);
+
+/** What the engine needs to see of the template after the event compilers. */
+function reconcileRequest(resources, plan) {
+  const wired = {};
+  for (const [id, res] of Object.entries(resources)) {
+    if (res && WIRED_TYPES.has(res.Type)) {
+      const props = res.Properties || {};
+      wired[id] = {
+        Type: res.Type,
+        DependsOn: res.DependsOn,
+        Properties: { FunctionName: props.FunctionName, Target: props.Target },
+      };
+    }
+  }
+  return { plan, sharedRole: resources[SHARED_ROLE] || null, resources: wired };
+}
+
+/** At after:package:compileEvents: every role as planned, plus what reconciliation kept. */
+function applyReconciled(resources, plan, reconciled) {
+  putRoles(resources, plan.roles);
+  putRoles(resources, reconciled.roles);
+  removeRoles(resources, reconciled.removeRoles);
+  for (const [id, patch] of Object.entries(reconciled.patches)) {
+    const res = resources[id];
+    if ('DependsOn' in patch) res.DependsOn = patch.DependsOn;
+    if ('RoleArn' in patch) res.Properties.Target.RoleArn = patch.RoleArn;
+  }
+}
+
+module.exports = { applyPlan, reconcileRequest, applyReconciled };

@@ -1,0 +1,74 @@
+'use strict';
+
+const engine = require('./addon');
+const { project } = require('./project');
+const { applyPlan, reconcileRequest, applyReconciled } = require('./apply');
+const schema = require('./schema');
+
+const NAME = 'serverless-iam-synth';
+
+function consoleLog() {
+  const write = (level) => (...args) => console.error(`${NAME} ${level}:`, ...args);
+  return { warning: write('warning'), notice: write('notice'), info: write('info'), verbose: () => {}, debug: () => {} };
+}
+
+class ServerlessIamSynth {
+  constructor(serverless, options, utils) {
+    this.serverless = serverless;
+    this.options = options || {};
+    this.log = (utils && utils.log) || consoleLog();
+    schema.register(serverless);
+    this.hooks = {};
+    if (!serverless.service.provider || serverless.service.provider.name !== 'aws') return;
+    this.provider = serverless.getProvider('aws');
+    this.hooks = {
+      // Before the framework compiles functions: it rewrites `vpc` and other settings in place.
+      'before:package:compileFunctions': () => this.synthesize(),
+      'package:compileFunctions': () => this.applyPlan(),
+      'after:package:compileEvents': () => this.reconcile(),
+    };
+  }
+
+  get resources() {
+    return this.serverless.service.provider.compiledCloudFormationTemplate.Resources;
+  }
+
+  rethrow(error) {
+    if (error instanceof engine.EngineError || error.code === 'IAM_SYNTH_NO_BINARY') {
+      throw new this.serverless.classes.Error(error.message, error.code);
+    }
+    throw error;
+  }
+
+  warn(diagnostics) {
+    for (const d of diagnostics) this.log.warning(`${NAME}: ${d.message} [${d.code}]. ${d.hint}`);
+  }
+
+  synthesize() {
+    try {
+      this.plan = engine.synthesize(project(this.serverless, this.provider));
+    } catch (error) {
+      this.rethrow(error);
+    }
+    this.warn(this.plan.warnings);
+  }
+
+  applyPlan() {
+    applyPlan(this.resources, this.plan);
+  }
+
+  reconcile() {
+    let reconciled;
+    try {
+      reconciled = engine.reconcile(reconcileRequest(this.resources, this.plan));
+    } catch (error) {
+      this.rethrow(error);
+    }
+    applyReconciled(this.resources, this.plan, reconciled);
+    this.warn(reconciled.warnings);
+    const roles = Object.keys(this.plan.roles).length;
+    this.log.verbose(`${NAME}: ${roles} role(s) synthesized`);
+  }
+}
+
+module.exports = ServerlessIamSynth;

@@ -1,0 +1,77 @@
+'use strict';
+
+// The projection: the IAM-relevant part of the resolved service as plain JSON (never the live,
+// circular service object). Only copies; every decision is the engine's.
+
+const PROVIDER_KEYS = [
+  'iam',
+  'role',
+  'iamRoleStatements',
+  'iamManagedPolicies',
+  'rolePermissionsBoundary',
+  'vpc',
+  'tracing',
+  'kmsKeyArn',
+  'versionFunctions',
+];
+
+const FUNCTION_KEYS = [
+  'name',
+  'role',
+  'events',
+  'onError',
+  'kmsKeyArn',
+  'tracing',
+  'fileSystemConfig',
+  'destinations',
+  'vpc',
+  'disableLogs',
+  'logs',
+  'dependsOn',
+  'durableConfig',
+  'image',
+  'versionFunction',
+  'provisionedConcurrency',
+  'snapStart',
+  'iam',
+  'iamRoleStatements',
+  'iamRoleStatementsInherit',
+  'iamRoleStatementsName',
+  'iamPermissionsBoundary',
+];
+
+const CUSTOM_KEYS = ['serverless-iam-roles-per-function', 'iamSynth'];
+
+function pick(source, keys) {
+  const out = {};
+  if (!source || typeof source !== 'object') return out;
+  for (const key of keys) {
+    if (key in source && source[key] !== undefined) out[key] = source[key];
+  }
+  return out;
+}
+
+function project(serverless, provider) {
+  const service = serverless.service;
+  const p = service.provider || {};
+  const projected = {
+    service: service.service,
+    stage: provider.getStage(),
+    region: provider.getRegion(),
+    provider: pick(p, PROVIDER_KEYS),
+    functions: {},
+    custom: pick(service.custom, CUSTOM_KEYS),
+  };
+  if (p.logs && p.logs.lambda) projected.provider.logs = { lambda: p.logs.lambda };
+  if (p.apiGateway && p.apiGateway.websocketApiId) {
+    projected.provider.apiGateway = { websocketApiId: p.apiGateway.websocketApiId };
+  }
+  if (p.kinesis) projected.provider.kinesis = pick(p.kinesis, ['consumerNamingMode']);
+  for (const [key, fn] of Object.entries(service.functions || {})) {
+    projected.functions[key] = fn && typeof fn === 'object' ? pick(fn, FUNCTION_KEYS) : fn;
+  }
+  // A deep copy: the framework mutates the service while it compiles.
+  return JSON.parse(JSON.stringify(projected));
+}
+
+module.exports = { project };

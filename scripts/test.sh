@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The whole test suite: Rust unit tests, jest (addon, plugin) and the end-to-end packaging tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# cfn-lint validates every packaged template; it lives in a project-local venv.
+CFN_LINT_VERSION=1.58.0
+if [ -z "${CFN_LINT:-}" ] && ! .venv/bin/cfn-lint --version 2>/dev/null | grep -q "$CFN_LINT_VERSION"; then
+  rm -rf .venv
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check "cfn-lint==$CFN_LINT_VERSION"
+fi
+
+cargo test --release --quiet
+npx jest "$@"

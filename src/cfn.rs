@@ -1,0 +1,54 @@
+//! CloudFormation value helpers: building intrinsics and telling them apart from literals.
+
+use serde_json::{json, Map, Value};
+
+/// `{"Fn::Sub": "arn:${AWS::Partition}:<rest>"}`
+pub fn sub_arn(rest: &str) -> Value {
+    json!({ "Fn::Sub": format!("arn:${{AWS::Partition}}:{rest}") })
+}
+
+pub fn get_att_arn(logical_id: &str) -> Value {
+    json!({ "Fn::GetAtt": [logical_id, "Arn"] })
+}
+
+/// `arn:<partition>:iam::aws:policy/<name>` in the framework's `Fn::Join` form.
+pub fn aws_managed_policy(name: &str) -> Value {
+    json!({ "Fn::Join": ["", ["arn:", { "Ref": "AWS::Partition" }, format!(":iam::aws:policy/{name}")]] })
+}
+
+/// The logical id a `Fn::GetAtt` points at, in either the list or the `A.B` string form.
+pub fn get_att_target(v: &Value) -> Option<&str> {
+    let att = v.as_object()?.get("Fn::GetAtt")?;
+    match att {
+        Value::Array(a) => a.first()?.as_str(),
+        Value::String(s) => s.split('.').next(),
+        _ => None,
+    }
+}
+
+/// The framework's test for "an object that refers to an existing role": any key containing `::`.
+pub fn has_intrinsic_key(m: &Map<String, Value>) -> bool {
+    m.keys().any(|k| k.contains("::"))
+}
+
+pub fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// JavaScript truthiness of a JSON value (the framework tests many settings that way).
+pub fn truthy(v: Option<&Value>) -> bool {
+    match v {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(Value::Number(n)) => n.as_f64().map(|f| f != 0.0 && !f.is_nan()).unwrap_or(true),
+        Some(Value::String(s)) => !s.is_empty(),
+        Some(_) => true,
+    }
+}

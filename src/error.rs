@@ -1,0 +1,126 @@
+//! The one error type of the engine. Every variant names the config path it is about and
+//! carries a stable SCREAMING_SNAKE code; `hint` says how to fix it.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SynthError {
+    #[error("the projected service must be a JSON object, got {found}")]
+    InputNotObject { found: String },
+
+    #[error("{path} must be {expected}, got {found}")]
+    InvalidType { path: String, expected: String, found: String },
+
+    #[error("{path} is not a valid IAM statement: {problem}")]
+    InvalidStatement { path: String, problem: String },
+
+    #[error("{path}: the generated role name for function '{function}' is {length} characters long even without the '-lambdaRole' suffix; IAM allows 64")]
+    RoleNameTooLong { path: String, function: String, length: usize },
+
+    #[error("{path}: role name '{name}' is {length} characters long; IAM allows 64")]
+    ExplicitRoleNameTooLong { path: String, name: String, length: usize },
+
+    #[error("{path}: function '{function}' sets `role` and also per-function IAM ({what})")]
+    RoleConflict { path: String, function: String, what: String },
+
+    #[error("provider.role cannot be combined with provider.iam.role.mode: perFunction")]
+    ProviderRoleWithPerFunction { path: String },
+
+    #[error("{path}: unknown mode '{value}'")]
+    InvalidMode { path: String, value: String },
+
+    #[error("{path}: cannot tell what kind of target the destination '{value}' is")]
+    UnknownDestination { path: String, value: String },
+
+    #[error("internal error in the IAM synthesis engine: {message}")]
+    Internal { message: String },
+}
+
+impl SynthError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            SynthError::InputNotObject { .. } => "IAM_SYNTH_INPUT_NOT_OBJECT",
+            SynthError::InvalidType { .. } => "IAM_SYNTH_INVALID_TYPE",
+            SynthError::InvalidStatement { .. } => "IAM_SYNTH_INVALID_STATEMENT",
+            SynthError::RoleNameTooLong { .. } => "IAM_SYNTH_ROLE_NAME_TOO_LONG",
+            SynthError::ExplicitRoleNameTooLong { .. } => "IAM_SYNTH_ROLE_NAME_TOO_LONG",
+            SynthError::RoleConflict { .. } => "IAM_SYNTH_ROLE_CONFLICT",
+            SynthError::ProviderRoleWithPerFunction { .. } => "IAM_SYNTH_PROVIDER_ROLE_WITH_PER_FUNCTION",
+            SynthError::InvalidMode { .. } => "IAM_SYNTH_INVALID_MODE",
+            SynthError::UnknownDestination { .. } => "IAM_SYNTH_UNKNOWN_DESTINATION",
+            SynthError::Internal { .. } => "IAM_SYNTH_INTERNAL",
+        }
+    }
+
+    pub fn path(&self) -> &str {
+        match self {
+            SynthError::InputNotObject { .. } | SynthError::Internal { .. } => "",
+            SynthError::InvalidType { path, .. }
+            | SynthError::InvalidStatement { path, .. }
+            | SynthError::RoleNameTooLong { path, .. }
+            | SynthError::ExplicitRoleNameTooLong { path, .. }
+            | SynthError::RoleConflict { path, .. }
+            | SynthError::ProviderRoleWithPerFunction { path }
+            | SynthError::InvalidMode { path, .. }
+            | SynthError::UnknownDestination { path, .. } => path,
+        }
+    }
+
+    pub fn hint(&self) -> String {
+        match self {
+            SynthError::InputNotObject { .. } => {
+                "this is a bug in the plugin's projection of the service; please report it".into()
+            }
+            SynthError::InvalidType { .. } => "correct the value in serverless.yml".into(),
+            SynthError::InvalidStatement { .. } => {
+                "each statement needs Effect (Allow or Deny), exactly one of Action/NotAction and exactly one of Resource/NotResource".into()
+            }
+            SynthError::RoleNameTooLong { .. } => {
+                "set iam.role.name on the function to an explicit name of at most 64 characters".into()
+            }
+            SynthError::ExplicitRoleNameTooLong { .. } => "shorten the name to at most 64 characters".into(),
+            SynthError::RoleConflict { .. } => {
+                "either remove `role` to get a generated role, or remove the per-function IAM settings and grant the permissions in your own role".into()
+            }
+            SynthError::ProviderRoleWithPerFunction { .. } => {
+                "remove provider.role, or remove provider.iam.role.mode: perFunction".into()
+            }
+            SynthError::InvalidMode { .. } => "use `shared` (the default) or `perFunction`".into(),
+            SynthError::UnknownDestination { .. } => {
+                "use a function key of this service, an ARN of a Lambda function, SQS queue, SNS topic or EventBridge bus, or an object with `type` (function, sqs, sns, eventBus) and `arn`".into()
+            }
+            SynthError::Internal { .. } => "please report this with the serverless.yml that caused it".into(),
+        }
+    }
+
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        Diagnostic {
+            code: self.code().to_string(),
+            path: self.path().to_string(),
+            message: self.to_string(),
+            hint: self.hint(),
+        }
+    }
+}
+
+/// An error or warning as data, the form that crosses the boundary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    pub code: String,
+    pub path: String,
+    pub message: String,
+    pub hint: String,
+}
+
+/// Collects every problem found while reading the service, so all of them are reported at once.
+#[derive(Debug, Default)]
+pub struct Errors(pub Vec<SynthError>);
+
+impl Errors {
+    pub fn push(&mut self, e: SynthError) {
+        self.0.push(e);
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}

@@ -1,0 +1,424 @@
+//! The IAM-relevant part of a resolved service, read from the plugin's JSON projection.
+//! Reading never stops at the first problem: every error is collected with its config path.
+
+use serde_json::{Map, Value};
+
+use crate::cfn::{has_intrinsic_key, truthy, type_name};
+use crate::error::{Errors, SynthError};
+
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub name: String,
+    pub stage: String,
+    pub region: String,
+    pub provider: Provider,
+    pub functions: Vec<Function>,
+    pub legacy_custom: LegacyCustom,
+}
+
+/// What `provider.iam.role` is.
+#[derive(Debug, Clone)]
+pub enum ProviderIamRole {
+    /// Not set (or an object without settings): the framework builds the shared role.
+    Config(RoleConfig),
+    /// A string (ARN or logical id) or an object with an intrinsic key: an existing role.
+    Existing(Value),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Shared,
+    PerFunction,
+}
+
+/// Settings of a role to build (`provider.iam.role` as an object, or `functions.<k>.iam.role`).
+#[derive(Debug, Clone, Default)]
+pub struct RoleConfig {
+    pub name: Option<Value>,
+    pub path: Option<Value>,
+    pub statements: Option<Vec<Value>>,
+    pub managed_policies: Option<Vec<Value>>,
+    pub permissions_boundary: Option<Value>,
+    pub tags: Option<Vec<(String, Value)>>,
+    pub mode: Option<Mode>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Provider {
+    pub iam_present: bool,
+    pub iam_role: ProviderIamRole,
+    /// `provider.role` (deprecated); the key's presence matters.
+    pub role: Option<Value>,
+    pub legacy_statements: Option<Vec<Value>>,
+    pub legacy_managed_policies: Option<Vec<Value>>,
+    pub role_permissions_boundary: Option<Value>,
+    pub vpc: bool,
+    pub tracing_lambda: bool,
+    pub kms_key_arn: Option<Value>,
+    pub log_group: Option<Value>,
+    pub websocket_api_id: bool,
+    /// `provider.versionFunctions` (default true).
+    pub version_functions: bool,
+    /// `provider.kinesis.consumerNamingMode` is set.
+    pub kinesis_service_specific_consumers: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LegacyCustom {
+    pub default_inherit: Option<bool>,
+    pub global_permissions_boundary: Option<Value>,
+}
+
+/// Per-function IAM settings, new keys merged over the legacy plugin's fields (§5.2).
+#[derive(Debug, Clone, Default)]
+pub struct FunctionIam {
+    pub role: RoleConfig,
+    pub inherit_statements: Option<bool>,
+    /// Config paths of the settings that ask for a dedicated role, for error messages.
+    pub requested_by: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Function {
+    pub key: String,
+    pub name: String,
+    pub role: Option<Value>,
+    pub events: Vec<Value>,
+    pub on_error: Option<Value>,
+    pub kms_key_arn: Option<Value>,
+    pub tracing: Option<Value>,
+    pub file_system_config: Option<Value>,
+    pub destinations: Option<Map<String, Value>>,
+    pub vpc: bool,
+    pub disable_logs: bool,
+    pub log_group: Option<Value>,
+    pub depends_on: Vec<Value>,
+    pub durable: bool,
+    pub iam: FunctionIam,
+    /// The function's projected settings, for the few keys read only in one place.
+    pub raw: Map<String, Value>,
+}
+
+impl Function {
+    pub fn raw(&self, key: &str) -> Option<&Value> {
+        self.raw.get(key)
+    }
+
+    pub fn has_cloudfront_event(&self) -> bool {
+        self.events.iter().any(|e| e.as_object().is_some_and(|o| truthy(o.get("cloudFront"))))
+    }
+}
+
+struct Reader<'a> {
+    errors: &'a mut Errors,
+}
+
+impl Reader<'_> {
+    fn bad_type(&mut self, path: &str, expected: &str, v: &Value) {
+        self.errors.push(SynthError::InvalidType {
+            path: path.to_string(),
+            expected: expected.to_string(),
+            found: type_name(v).to_string(),
+        });
+    }
+
+    fn object<'v>(&mut self, v: Option<&'v Value>, path: &str) -> Option<&'v Map<String, Value>> {
+        match v {
+            None | Some(Value::Null) => None,
+            Some(Value::Object(m)) => Some(m),
+            Some(other) => {
+                self.bad_type(path, "an object", other);
+                None
+            }
+        }
+    }
+
+    fn string(&mut self, v: Option<&Value>, path: &str) -> Option<String> {
+        match v {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(other) => {
+                self.bad_type(path, "a string", other);
+                None
+            }
+        }
+    }
+
+    fn list(&mut self, v: Option<&Value>, path: &str) -> Option<Vec<Value>> {
+        match v {
+            None | Some(Value::Null) => None,
+            Some(Value::Array(a)) => Some(a.clone()),
+            Some(other) => {
+                self.bad_type(path, "a list", other);
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, v: Option<&Value>, path: &str) -> Option<bool> {
+        match v {
+            None | Some(Value::Null) => None,
+            Some(Value::Bool(b)) => Some(*b),
+            Some(other) => {
+                self.bad_type(path, "true or false", other);
+                None
+            }
+        }
+    }
+
+    /// A list of IAM statements: validated, string `Action`/`NotAction` turned into one-element lists.
+    fn statements(&mut self, v: Option<&Value>, path: &str) -> Option<Vec<Value>> {
+        let list = self.list(v, path)?;
+        Some(
+            list.into_iter()
+                .enumerate()
+                .map(|(i, s)| self.statement(s, &format!("{path}[{i}]")))
+                .collect(),
+        )
+    }
+
+    fn statement(&mut self, s: Value, path: &str) -> Value {
+        let Value::Object(mut m) = s else {
+            self.errors.push(SynthError::InvalidStatement {
+                path: path.to_string(),
+                problem: format!("expected an object, got {}", type_name(&s)),
+            });
+            return s;
+        };
+        let mut problems = Vec::new();
+        match m.get("Effect") {
+            None => problems.push("Effect is missing".to_string()),
+            Some(Value::String(e)) if e == "Allow" || e == "Deny" => {}
+            Some(other) => problems.push(format!("Effect must be \"Allow\" or \"Deny\", got {other}")),
+        }
+        for (a, b) in [("Action", "NotAction"), ("Resource", "NotResource")] {
+            match (m.contains_key(a), m.contains_key(b)) {
+                (false, false) => problems.push(format!("{a} (or {b}) is missing")),
+                (true, true) => problems.push(format!("it has both {a} and {b}; keep one")),
+                _ => {}
+            }
+        }
+        if !problems.is_empty() {
+            self.errors.push(SynthError::InvalidStatement { path: path.to_string(), problem: problems.join("; ") });
+        }
+        for key in ["Action", "NotAction"] {
+            if let Some(Value::String(a)) = m.get(key) {
+                let one = Value::Array(vec![Value::String(a.clone())]);
+                m.insert(key.to_string(), one);
+            }
+        }
+        Value::Object(m)
+    }
+
+    fn tags(&mut self, v: Option<&Value>, path: &str) -> Option<Vec<(String, Value)>> {
+        let m = self.object(v, path)?;
+        Some(m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+    }
+
+    fn role_config(&mut self, m: &Map<String, Value>, path: &str) -> RoleConfig {
+        let mode = match m.get("mode") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) if s == "shared" => Some(Mode::Shared),
+            Some(Value::String(s)) if s == "perFunction" => Some(Mode::PerFunction),
+            Some(other) => {
+                let value = other.as_str().map(str::to_string).unwrap_or_else(|| other.to_string());
+                self.errors.push(SynthError::InvalidMode { path: format!("{path}.mode"), value });
+                None
+            }
+        };
+        let permissions_boundary = m
+            .get("permissionsBoundary")
+            .filter(|v| truthy(Some(v)))
+            .or_else(|| m.get("permissionBoundary").filter(|v| truthy(Some(v))))
+            .cloned();
+        RoleConfig {
+            name: m.get("name").filter(|v| truthy(Some(v))).cloned(),
+            path: m.get("path").filter(|v| truthy(Some(v))).cloned(),
+            statements: self.statements(m.get("statements"), &format!("{path}.statements")),
+            managed_policies: self.list(m.get("managedPolicies"), &format!("{path}.managedPolicies")),
+            permissions_boundary,
+            tags: self.tags(m.get("tags"), &format!("{path}.tags")),
+            mode,
+        }
+    }
+
+    fn provider(&mut self, p: Option<&Map<String, Value>>) -> Provider {
+        let empty = Map::new();
+        let p = p.unwrap_or(&empty);
+        let iam = self.object(p.get("iam"), "provider.iam");
+        let iam_role = match iam.and_then(|i| i.get("role")) {
+            None | Some(Value::Null) => ProviderIamRole::Config(RoleConfig::default()),
+            Some(v @ Value::String(_)) => ProviderIamRole::Existing(v.clone()),
+            Some(Value::Object(m)) if has_intrinsic_key(m) => ProviderIamRole::Existing(Value::Object(m.clone())),
+            Some(Value::Object(m)) => ProviderIamRole::Config(self.role_config(m, "provider.iam.role")),
+            Some(other) => {
+                self.bad_type("provider.iam.role", "an object, an ARN or a logical id", other);
+                ProviderIamRole::Config(RoleConfig::default())
+            }
+        };
+        let tracing_lambda = match p.get("tracing") {
+            Some(Value::Object(t)) => truthy(t.get("lambda")),
+            _ => false,
+        };
+        let log_group = p
+            .get("logs")
+            .and_then(Value::as_object)
+            .and_then(|l| l.get("lambda"))
+            .and_then(Value::as_object)
+            .and_then(|l| l.get("logGroup"))
+            .filter(|v| truthy(Some(v)))
+            .cloned();
+        let websocket_api_id = p
+            .get("apiGateway")
+            .and_then(Value::as_object)
+            .map(|a| truthy(a.get("websocketApiId")))
+            .unwrap_or(false);
+        Provider {
+            iam_present: iam.is_some(),
+            iam_role,
+            role: p.get("role").cloned(),
+            legacy_statements: self.statements(p.get("iamRoleStatements"), "provider.iamRoleStatements"),
+            legacy_managed_policies: self.list(p.get("iamManagedPolicies"), "provider.iamManagedPolicies"),
+            role_permissions_boundary: p.get("rolePermissionsBoundary").filter(|v| truthy(Some(v))).cloned(),
+            vpc: truthy(p.get("vpc")),
+            tracing_lambda,
+            kms_key_arn: p.get("kmsKeyArn").filter(|v| truthy(Some(v))).cloned(),
+            log_group,
+            websocket_api_id,
+            version_functions: p.get("versionFunctions") != Some(&Value::Bool(false)),
+            kinesis_service_specific_consumers: p
+                .get("kinesis")
+                .and_then(Value::as_object)
+                .is_some_and(|k| truthy(k.get("consumerNamingMode"))),
+        }
+    }
+
+    fn function_iam(&mut self, f: &Map<String, Value>, path: &str) -> FunctionIam {
+        let mut requested_by = Vec::new();
+        let iam = self.object(f.get("iam"), &format!("{path}.iam"));
+        let role = match iam.and_then(|i| i.get("role")) {
+            None | Some(Value::Null) => RoleConfig::default(),
+            Some(Value::Object(m)) => self.role_config(m, &format!("{path}.iam.role")),
+            Some(other) => {
+                self.bad_type(&format!("{path}.iam.role"), "an object", other);
+                RoleConfig::default()
+            }
+        };
+        let mut role = role;
+        if role.mode.is_some() {
+            // `mode` is a provider-level setting only.
+            role.mode = None;
+        }
+        let legacy_statements = self.statements(f.get("iamRoleStatements"), &format!("{path}.iamRoleStatements"));
+        if role.statements.is_some() {
+            requested_by.push(format!("{path}.iam.role.statements"));
+        } else if legacy_statements.is_some() {
+            requested_by.push(format!("{path}.iamRoleStatements"));
+            role.statements = legacy_statements;
+        }
+        if role.managed_policies.as_ref().is_some_and(|m| !m.is_empty()) {
+            requested_by.push(format!("{path}.iam.role.managedPolicies"));
+        }
+        if role.name.is_none() {
+            role.name = f.get("iamRoleStatementsName").filter(|v| truthy(Some(v))).cloned();
+        }
+        if role.permissions_boundary.is_none() {
+            role.permissions_boundary = f.get("iamPermissionsBoundary").filter(|v| truthy(Some(v))).cloned();
+        }
+        let inherit_statements = match iam.and_then(|i| i.get("inheritStatements")) {
+            Some(v) if !v.is_null() => self.boolean(Some(v), &format!("{path}.iam.inheritStatements")),
+            _ => self.boolean(f.get("iamRoleStatementsInherit"), &format!("{path}.iamRoleStatementsInherit")),
+        };
+        FunctionIam { role, inherit_statements, requested_by }
+    }
+
+    fn function(&mut self, svc: &str, stage: &str, key: &str, v: &Value) -> Option<Function> {
+        let path = format!("functions.{key}");
+        let f = match v {
+            Value::Object(m) => m,
+            Value::Null => return None,
+            other => {
+                self.bad_type(&path, "an object", other);
+                return None;
+            }
+        };
+        let name = self
+            .string(f.get("name"), &format!("{path}.name"))
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| format!("{svc}-{stage}-{key}"));
+        let events = self.list(f.get("events"), &format!("{path}.events")).unwrap_or_default();
+        let destinations = self.object(f.get("destinations"), &format!("{path}.destinations")).cloned();
+        let depends_on = match f.get("dependsOn") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(a)) => a.clone(),
+            Some(other) => vec![other.clone()],
+        };
+        let log_group = f
+            .get("logs")
+            .and_then(Value::as_object)
+            .and_then(|l| l.get("logGroup"))
+            .filter(|v| truthy(Some(v)))
+            .cloned();
+        let iam = self.function_iam(f, &path);
+        Some(Function {
+            key: key.to_string(),
+            name,
+            role: f.get("role").filter(|v| !v.is_null()).cloned(),
+            events,
+            on_error: f.get("onError").filter(|v| truthy(Some(v))).cloned(),
+            kms_key_arn: f.get("kmsKeyArn").filter(|v| truthy(Some(v))).cloned(),
+            tracing: f.get("tracing").filter(|v| !v.is_null()).cloned(),
+            file_system_config: f.get("fileSystemConfig").filter(|v| !v.is_null()).cloned(),
+            destinations,
+            vpc: f.contains_key("vpc"),
+            disable_logs: truthy(f.get("disableLogs")),
+            log_group,
+            depends_on,
+            durable: truthy(f.get("durableConfig")),
+            iam,
+            raw: f.clone(),
+        })
+    }
+}
+
+/// Reads the projection `{service, stage, region, provider, functions, custom}`.
+pub fn read_service(input: &Value) -> Result<Service, Errors> {
+    let mut errors = Errors::default();
+    let Value::Object(root) = input else {
+        errors.push(SynthError::InputNotObject { found: type_name(input).to_string() });
+        return Err(errors);
+    };
+    let mut r = Reader { errors: &mut errors };
+    let name = r.string(root.get("service"), "service").unwrap_or_default();
+    let stage = r.string(root.get("stage"), "provider.stage").unwrap_or_else(|| "dev".to_string());
+    let region = r.string(root.get("region"), "provider.region").unwrap_or_else(|| "us-east-1".to_string());
+    let provider_obj = r.object(root.get("provider"), "provider");
+    let provider = r.provider(provider_obj);
+    let mut functions = Vec::new();
+    if let Some(fs) = r.object(root.get("functions"), "functions") {
+        for (key, v) in fs {
+            if let Some(f) = r.function(&name, &stage, key, v) {
+                functions.push(f);
+            }
+        }
+    }
+    let legacy_custom = match root
+        .get("custom")
+        .and_then(Value::as_object)
+        .and_then(|c| c.get("serverless-iam-roles-per-function"))
+    {
+        Some(v) => match r.object(Some(v), "custom.serverless-iam-roles-per-function") {
+            Some(m) => LegacyCustom {
+                default_inherit: r.boolean(m.get("defaultInherit"), "custom.serverless-iam-roles-per-function.defaultInherit"),
+                global_permissions_boundary: m.get("iamGlobalPermissionsBoundary").filter(|v| truthy(Some(v))).cloned(),
+            },
+            None => LegacyCustom::default(),
+        },
+        None => LegacyCustom::default(),
+    };
+    if errors.is_empty() {
+        Ok(Service { name, stage, region, provider, functions, legacy_custom })
+    } else {
+        Err(errors)
+    }
+}

@@ -1,0 +1,94 @@
+//! Role documents and the `AWS::IAM::Role` resource around them.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use crate::model::Service;
+use crate::naming;
+
+/// What a role grants: who may assume it, its inline statements, its managed policies.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleDoc {
+    pub principals: Vec<String>,
+    pub statements: Vec<Value>,
+    pub managed_policies: Vec<Value>,
+}
+
+/// A key that is equal for two values exactly when lodash's `_.isEqual` says so
+/// (object key order ignored, list order kept).
+pub fn canonical(v: &Value) -> String {
+    fn write(v: &Value, out: &mut String) {
+        match v {
+            Value::Object(m) => {
+                let mut keys: Vec<&String> = m.keys().collect();
+                keys.sort();
+                out.push('{');
+                for k in keys {
+                    out.push_str(&serde_json::to_string(k).unwrap_or_default());
+                    out.push(':');
+                    write(&m[k], out);
+                    out.push(',');
+                }
+                out.push('}');
+            }
+            Value::Array(a) => {
+                out.push('[');
+                for x in a {
+                    write(x, out);
+                    out.push(',');
+                }
+                out.push(']');
+            }
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    let mut s = String::new();
+    write(v, &mut s);
+    s
+}
+
+pub fn trust_policy(principals: &[String]) -> Value {
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [{ "Effect": "Allow", "Principal": { "Service": principals }, "Action": ["sts:AssumeRole"] }]
+    })
+}
+
+/// `AWS::IAM::Role` with the framework's key order: trust, inline policy, then `extra`
+/// (Path, RoleName, Tags, PermissionsBoundary…), then `ManagedPolicyArns` when there are any.
+/// A role without statements gets no inline policy (IAM rejects an empty one).
+pub fn role_resource(svc: &Service, doc: &RoleDoc, extra: Map<String, Value>) -> Value {
+    let mut props = Map::new();
+    props.insert("AssumeRolePolicyDocument".into(), trust_policy(&doc.principals));
+    if !doc.statements.is_empty() {
+        props.insert(
+            "Policies".into(),
+            json!([{
+                "PolicyName": naming::policy_name(&svc.name, &svc.stage),
+                "PolicyDocument": { "Version": "2012-10-17", "Statement": doc.statements }
+            }]),
+        );
+    }
+    props.extend(extra);
+    if !doc.managed_policies.is_empty() {
+        props.insert("ManagedPolicyArns".into(), Value::Array(doc.managed_policies.clone()));
+    }
+    json!({ "Type": "AWS::IAM::Role", "Properties": props })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_ignores_key_order_but_not_list_order() {
+        let a = json!({"Effect": "Allow", "Action": ["a", "b"], "Resource": "*"});
+        let b = json!({"Resource": "*", "Action": ["a", "b"], "Effect": "Allow"});
+        let c = json!({"Resource": "*", "Action": ["b", "a"], "Effect": "Allow"});
+        assert_eq!(canonical(&a), canonical(&b));
+        assert_ne!(canonical(&a), canonical(&c));
+        // a scalar and a one-element list differ, as in _.isEqual
+        assert_ne!(canonical(&json!({"R": "x"})), canonical(&json!({"R": ["x"]})));
+    }
+}

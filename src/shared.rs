@@ -1,0 +1,216 @@
+//! The shared role `IamRoleLambdaExecution` (iam-behaviour.md §3), in the framework's statement order.
+//!
+//! The same assembly serves two purposes: with `Flavor::Framework` over every function it reproduces
+//! what Serverless 3.40.0 writes (so the plugin can recognise it in the compiled template); with
+//! `Flavor::Ours` over the functions that really run under the shared role it is the role we emit.
+//!
+//! Order (v3): log statements, provider statements, then what compileFunctions adds (zip functions
+//! in declaration order: onError, kms, xray, file system, destinations of unversioned functions; then
+//! image functions; then destinations of versioned functions), then the event compilers in plugin
+//! order: scheduler, websocket, stream, kafka, activemq, rabbitmq, msk, sqs, cloudFront.
+
+use std::collections::HashSet;
+
+use serde_json::{json, Map, Value};
+
+use crate::grants::{self, Flavor, FnGrants, Timing};
+use crate::model::{Function, ProviderIamRole, Service};
+use crate::naming;
+use crate::policy::{canonical, role_resource, RoleDoc};
+
+/// The statement list under construction, with the framework's `_.unionWith` semantics available.
+struct Statements {
+    list: Vec<Value>,
+    /// Canonical keys of `list[..clean]`, which holds no duplicates.
+    seen: HashSet<String>,
+    clean: usize,
+}
+
+impl Statements {
+    fn new(list: Vec<Value>) -> Self {
+        Statements { list, seen: HashSet::new(), clean: 0 }
+    }
+
+    fn push(&mut self, s: Value) {
+        self.list.push(s);
+    }
+
+    /// `_.unionWith(list, [s], _.isEqual)`: the whole list loses its duplicates (first occurrence
+    /// kept), then `s` is appended unless already present.
+    fn union(&mut self, s: Value) {
+        let tail: Vec<Value> = self.list.drain(self.clean..).collect();
+        for item in tail.into_iter().chain(std::iter::once(s)) {
+            if self.seen.insert(canonical(&item)) {
+                self.list.push(item);
+            }
+        }
+        self.clean = self.list.len();
+    }
+}
+
+fn log_arn(log_group: &str, suffix: &str) -> Value {
+    crate::cfn::sub_arn(&format!("logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{log_group}{suffix}"))
+}
+
+/// Log statements A (create/tag) and B (put), and the Deny for canonical functions without logs.
+fn log_statements(svc: &Service, fns: &[&Function], flavor: Flavor) -> Vec<Value> {
+    let prefix = format!("{}-{}", svc.name, svc.stage);
+    let (mut a, mut b, mut denied) = (Vec::new(), Vec::new(), Vec::new());
+    let mut canonical_logs = false;
+    for f in fns {
+        if f.name.starts_with(&prefix) {
+            if f.disable_logs {
+                denied.push(log_arn(&naming::log_group_name(&f.name), ":*"));
+            } else {
+                canonical_logs = true;
+            }
+        } else if !f.disable_logs {
+            let group = naming::log_group_name(&f.name);
+            a.push(log_arn(&group, ":*"));
+            b.push(log_arn(&group, ":*:*"));
+        }
+    }
+    if canonical_logs {
+        let group = naming::log_group_name(&prefix);
+        a.push(log_arn(&group, "*:*"));
+        b.push(log_arn(&group, "*:*:*"));
+    }
+    let mut out = Vec::new();
+    let keep_empty = flavor == Flavor::Framework;
+    if keep_empty || !a.is_empty() {
+        out.push(grants::allow(&["logs:CreateLogStream", "logs:CreateLogGroup", "logs:TagResource"], Value::Array(a)));
+    }
+    if keep_empty || !b.is_empty() {
+        out.push(grants::allow(&["logs:PutLogEvents"], Value::Array(b)));
+    }
+    if canonical_logs && !denied.is_empty() {
+        out.push(json!({ "Effect": "Deny", "Action": "logs:PutLogEvents", "Resource": denied }));
+    }
+    out
+}
+
+/// Provider statements: `provider.iam.role.statements`, else the deprecated `provider.iamRoleStatements`.
+pub fn provider_statements(svc: &Service) -> Vec<Value> {
+    let from_iam = match &svc.provider.iam_role {
+        ProviderIamRole::Config(c) => c.statements.clone(),
+        ProviderIamRole::Existing(_) => None,
+    };
+    from_iam.or_else(|| svc.provider.legacy_statements.clone()).unwrap_or_default()
+}
+
+/// Provider managed policies: `provider.iam.role.managedPolicies`, else `provider.iamManagedPolicies`.
+pub fn provider_managed_policies(svc: &Service) -> Vec<Value> {
+    let from_iam = match &svc.provider.iam_role {
+        ProviderIamRole::Config(c) => c.managed_policies.clone(),
+        ProviderIamRole::Existing(_) => None,
+    };
+    from_iam.or_else(|| svc.provider.legacy_managed_policies.clone()).unwrap_or_default()
+}
+
+/// The shared role's document for `fns` (the functions it serves), each with its grants.
+pub fn shared_role_doc(svc: &Service, fns: &[(&Function, &FnGrants)], flavor: Flavor) -> RoleDoc {
+    let only_fns: Vec<&Function> = fns.iter().map(|(f, _)| *f).collect();
+    let mut st = Statements::new(log_statements(svc, &only_fns, flavor));
+    for s in provider_statements(svc) {
+        st.push(s);
+    }
+
+    // compileFunctions
+    let mut granted_destinations: HashSet<String> = HashSet::new();
+    let mut destinations = |st: &mut Statements, g: &FnGrants| {
+        for d in &g.destinations {
+            if d.memo.as_ref().is_none_or(|m| granted_destinations.insert(m.clone())) {
+                st.push(d.statement.clone());
+            }
+        }
+    };
+    let function_phase = |st: &mut Statements, g: &FnGrants| {
+        if let Some(s) = &g.on_error {
+            st.push(s.clone());
+        }
+        if let Some(s) = &g.kms {
+            st.union(s.clone());
+        }
+        if g.xray {
+            st.union(grants::xray_statement());
+        }
+        if let Some(s) = &g.file_system {
+            st.push(s.clone());
+        }
+    };
+    let timing_of = |f: &Function| grants::timing(svc, f);
+    for (f, g) in fns.iter().filter(|(f, _)| timing_of(f) != Timing::Image) {
+        function_phase(&mut st, g);
+        if timing_of(f) == Timing::ZipInline {
+            destinations(&mut st, g);
+        }
+    }
+    for (_, g) in fns.iter().filter(|(f, _)| timing_of(f) == Timing::Image) {
+        function_phase(&mut st, g);
+        destinations(&mut st, g);
+    }
+    for (_, g) in fns.iter().filter(|(f, _)| timing_of(f) == Timing::ZipDeferredDestinations) {
+        destinations(&mut st, g);
+    }
+
+    // compileEvents, in the framework's plugin order
+    let mut principals = vec![grants::LAMBDA_PRINCIPAL.to_string()];
+    let scheduler: Vec<Value> =
+        fns.iter().filter_map(|(_, g)| g.scheduler.as_ref()).flat_map(|r| r.as_array().cloned().unwrap_or_default()).collect();
+    if !scheduler.is_empty() {
+        principals.push(grants::SCHEDULER_PRINCIPAL.to_string());
+        st.push(grants::allow(&["lambda:InvokeFunction"], Value::Array(scheduler)));
+    }
+    if !svc.provider.websocket_api_id && fns.iter().any(|(_, g)| g.websocket) {
+        st.push(grants::websocket_statement());
+    }
+    let per_function: [fn(&FnGrants) -> &Vec<Value>; 5] =
+        [|g| &g.streams, |g| &g.kafka, |g| &g.activemq, |g| &g.rabbitmq, |g| &g.msk];
+    for pick in per_function {
+        for (_, g) in fns {
+            for s in pick(g) {
+                st.push(s.clone());
+            }
+        }
+    }
+    let queues: Vec<Value> = fns.iter().flat_map(|(_, g)| g.sqs.iter().cloned()).collect();
+    if !queues.is_empty() {
+        st.push(grants::allow(&["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Value::Array(queues)));
+    }
+    if fns.iter().any(|(_, g)| g.cloudfront) {
+        principals.push(grants::EDGE_PRINCIPAL.to_string());
+        st.push(grants::cloudfront_logs_statement());
+    }
+
+    let mut managed = provider_managed_policies(svc);
+    if fns.iter().any(|(_, g)| g.vpc) {
+        managed.push(grants::vpc_managed_policy());
+    }
+    if fns.iter().any(|(_, g)| g.durable) {
+        managed.push(grants::durable_managed_policy());
+    }
+    RoleDoc { principals, statements: st.list, managed_policies: managed }
+}
+
+/// The shared role resource around `doc`, with the provider's name, path, tags and boundary.
+pub fn shared_role_resource(svc: &Service, doc: &RoleDoc) -> Value {
+    let empty = Default::default();
+    let cfg = match &svc.provider.iam_role {
+        ProviderIamRole::Config(c) => c,
+        ProviderIamRole::Existing(_) => &empty,
+    };
+    let mut extra = Map::new();
+    extra.insert("Path".into(), cfg.path.clone().unwrap_or_else(|| json!("/")));
+    extra.insert(
+        "RoleName".into(),
+        cfg.name.clone().unwrap_or_else(|| naming::shared_role_name(&svc.name, &svc.stage)),
+    );
+    if let Some(tags) = &cfg.tags {
+        let list: Vec<Value> = tags.iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect();
+        extra.insert("Tags".into(), Value::Array(list));
+    }
+    if let Some(b) = cfg.permissions_boundary.clone().or_else(|| svc.provider.role_permissions_boundary.clone()) {
+        extra.insert("PermissionsBoundary".into(), b);
+    }
+    role_resource(svc, doc, extra)
+}

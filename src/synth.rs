@@ -1,0 +1,430 @@
+//! From a projected service to a plan, and from the compiled template back to the patches that
+//! make it match the plan (after the framework's event compilers ran).
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use crate::cfn::{get_att_arn, get_att_target, truthy};
+use crate::error::{Diagnostic, Errors, SynthError};
+use crate::grants::{self, Flavor, FnGrants};
+use crate::model::{read_service, Function, ProviderIamRole, Service};
+use crate::naming::{self, SHARED_ROLE_ID};
+use crate::policy::{canonical, RoleDoc};
+use crate::shared;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RoleSource {
+    Shared,
+    Dedicated,
+    Custom,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DependsOnPatch {
+    /// Put first, in this order.
+    pub prepend: Vec<String>,
+    /// Take out wherever they stand.
+    pub remove: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FunctionPlan {
+    pub lambda_logical_id: String,
+    pub role_source: RoleSource,
+    /// The Lambda's `Properties.Role`.
+    pub role: Value,
+    /// The role resource its Lambda and event source mappings depend on, if it is in this stack.
+    pub role_resource: Option<String>,
+    /// The role resource Serverless 3.40.0 makes its event source mappings depend on.
+    pub framework_role_resource: Option<String>,
+    pub depends_on: DependsOnPatch,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Plan {
+    /// Role resources to put into the template, by logical id (shared role first, then functions
+    /// in declaration order).
+    pub roles: Map<String, Value>,
+    /// Role logical ids the framework created that must be removed.
+    pub remove_roles: Vec<String>,
+    pub functions: Map<String, Value>,
+    /// The shared role's grants as Serverless 3.40.0 writes them, to tell its statements from those
+    /// added by something this engine does not know.
+    pub framework_shared_role: Option<RoleDoc>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The role the framework would give a function other than the shared role (`getCustomExecutionRole`).
+fn custom_role<'a>(svc: &'a Service, f: &'a Function) -> Option<&'a Value> {
+    if let Some(r) = f.role.as_ref().filter(|r| truthy(Some(r))) {
+        return Some(r);
+    }
+    if let ProviderIamRole::Existing(r) = &svc.provider.iam_role {
+        return Some(r);
+    }
+    svc.provider.role.as_ref().filter(|r| truthy(Some(r)))
+}
+
+fn refers_to_shared_role(role: &Value) -> bool {
+    role.as_str() == Some(SHARED_ROLE_ID) || get_att_target(role) == Some(SHARED_ROLE_ID)
+}
+
+/// The framework's `compileRole`: the Lambda's `Role` and the logical id appended to its `DependsOn`.
+fn compile_role(role: &Value) -> (Value, Option<String>) {
+    match role {
+        Value::String(s) if s.starts_with("arn:") => (role.clone(), None),
+        Value::String(s) if s == SHARED_ROLE_ID => (get_att_arn(s), None),
+        Value::String(s) => (get_att_arn(s), Some(s.clone())),
+        Value::Object(_) => match get_att_target(role) {
+            Some(target) if role.get("Fn::GetAtt").is_some_and(Value::is_array) => (role.clone(), Some(target.to_string())),
+            _ => (role.clone(), None),
+        },
+        other => (other.clone(), None),
+    }
+}
+
+/// The framework's `resolveFunctionIamRoleResourceName` (what event source mappings depend on).
+fn framework_role_resource(custom: Option<&Value>) -> Option<String> {
+    let Some(role) = custom else { return Some(SHARED_ROLE_ID.to_string()) };
+    match role {
+        Value::String(s) if s.contains(':') => None,
+        Value::String(s) => Some(s.clone()),
+        Value::Object(o) => {
+            if let Some(Value::Array(a)) = o.get("Fn::GetAtt") {
+                if a.len() == 2 && a[0].is_string() && a[1] == "Arn" {
+                    return a[0].as_str().map(str::to_string);
+                }
+            }
+            if ["Fn::ImportValue", "Ref", "Fn::Sub"].iter().any(|k| truthy(o.get(*k))) {
+                return None;
+            }
+            Some(SHARED_ROLE_ID.to_string())
+        }
+        _ => Some(SHARED_ROLE_ID.to_string()),
+    }
+}
+
+/// Does Serverless 3.40.0 create the shared role for this service?
+fn framework_has_shared_role(svc: &Service) -> bool {
+    !svc.functions.is_empty()
+        && !matches!(svc.provider.iam_role, ProviderIamRole::Existing(_))
+        && svc.provider.role.is_none()
+        && !svc.functions.iter().all(|f| f.role.is_some())
+}
+
+pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
+    let svc = read_service(input).map_err(|e| e.0)?;
+    let mut errors = Errors::default();
+    let ours: Vec<FnGrants> = svc.functions.iter().map(|f| grants::function_grants(&svc, f, Flavor::Ours, &mut errors)).collect();
+    let theirs: Vec<FnGrants> =
+        svc.functions.iter().map(|f| grants::function_grants(&svc, f, Flavor::Framework, &mut Errors::default())).collect();
+    if !errors.is_empty() {
+        return Err(errors.0);
+    }
+
+    let mut functions = Map::new();
+    let mut on_shared: Vec<(&Function, &FnGrants)> = Vec::new();
+    for (f, g) in svc.functions.iter().zip(&ours) {
+        let custom = custom_role(&svc, f);
+        let framework_resource = framework_role_resource(custom);
+        let plan = match custom {
+            Some(role) if !refers_to_shared_role(role) => {
+                let (role_value, dep) = compile_role(role);
+                FunctionPlan {
+                    lambda_logical_id: naming::lambda_logical_id(&f.key),
+                    role_source: RoleSource::Custom,
+                    role: role_value,
+                    role_resource: dep,
+                    framework_role_resource: framework_resource,
+                    depends_on: DependsOnPatch::default(),
+                }
+            }
+            _ => {
+                on_shared.push((f, g));
+                FunctionPlan {
+                    lambda_logical_id: naming::lambda_logical_id(&f.key),
+                    role_source: RoleSource::Shared,
+                    role: get_att_arn(SHARED_ROLE_ID),
+                    role_resource: Some(SHARED_ROLE_ID.to_string()),
+                    framework_role_resource: framework_resource,
+                    depends_on: DependsOnPatch::default(),
+                }
+            }
+        };
+        functions.insert(f.key.clone(), serde_json::to_value(plan).map_err(internal)?);
+    }
+
+    let mut roles = Map::new();
+    if !on_shared.is_empty() {
+        let doc = shared::shared_role_doc(&svc, &on_shared, Flavor::Ours);
+        roles.insert(SHARED_ROLE_ID.to_string(), shared::shared_role_resource(&svc, &doc));
+    }
+    let framework_shared_role = framework_has_shared_role(&svc).then(|| {
+        let all: Vec<(&Function, &FnGrants)> = svc.functions.iter().zip(&theirs).collect();
+        shared::shared_role_doc(&svc, &all, Flavor::Framework)
+    });
+    let remove_roles = if framework_shared_role.is_some() && !roles.contains_key(SHARED_ROLE_ID) {
+        vec![SHARED_ROLE_ID.to_string()]
+    } else {
+        Vec::new()
+    };
+    Ok(Plan { roles, remove_roles, functions, framework_shared_role, warnings: Vec::new() })
+}
+
+fn internal(e: impl std::fmt::Display) -> Vec<SynthError> {
+    vec![SynthError::Internal { message: e.to_string() }]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reconciliation after the framework's event compilers
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReconcileRequest {
+    pub plan: Plan,
+    /// `Resources.IamRoleLambdaExecution` of the compiled template, if present.
+    #[serde(default)]
+    pub shared_role: Option<Value>,
+    /// Event source mappings and scheduler schedules of the compiled template, by logical id.
+    #[serde(default)]
+    pub resources: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reconciled {
+    /// Role resources to (re)write, by logical id.
+    pub roles: Map<String, Value>,
+    pub remove_roles: Vec<String>,
+    /// Per resource: `DependsOn` to set, and/or `RoleArn` for a schedule's `Target`.
+    pub patches: Map<String, Value>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Items of `observed` not accounted for by `expected` (multiset difference, `_.isEqual` equality).
+fn unaccounted<'a>(observed: &'a [Value], expected: &[&Value]) -> Vec<&'a Value> {
+    let mut budget: HashMap<String, usize> = HashMap::new();
+    for e in expected {
+        *budget.entry(canonical(e)).or_default() += 1;
+    }
+    observed
+        .iter()
+        .filter(|o| match budget.get_mut(&canonical(o)) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                false
+            }
+            _ => true,
+        })
+        .collect()
+}
+
+fn observed_doc(role: &Value) -> RoleDoc {
+    let props = role.get("Properties");
+    let statements = props
+        .and_then(|p| p.get("Policies"))
+        .and_then(|p| p.get(0))
+        .and_then(|p| p.pointer("/PolicyDocument/Statement"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let principals = props
+        .and_then(|p| p.pointer("/AssumeRolePolicyDocument/Statement/0/Principal/Service"))
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
+    let managed_policies =
+        props.and_then(|p| p.get("ManagedPolicyArns")).and_then(Value::as_array).cloned().unwrap_or_default();
+    RoleDoc { principals, statements, managed_policies }
+}
+
+fn warning(code: &str, path: &str, message: String, hint: &str) -> Diagnostic {
+    Diagnostic { code: code.into(), path: path.into(), message, hint: hint.into() }
+}
+
+/// Adds to our shared role what the compiled one holds beyond what the framework is known to add.
+fn keep_unknown_grants(req: &ReconcileRequest, out: &mut Reconciled) {
+    let (Some(observed), Some(expected)) = (&req.shared_role, &req.plan.framework_shared_role) else { return };
+    let Some(mut ours) = req.plan.roles.get(SHARED_ROLE_ID).cloned() else { return };
+    let observed = observed_doc(observed);
+    let hint = "the plugin kept it on the shared role; if it belongs to a function with its own role, grant it there";
+    let known_statements: Vec<&Value> = expected.statements.iter().collect();
+    let extra_statements: Vec<Value> = unaccounted(&observed.statements, &known_statements).into_iter().cloned().collect();
+    for s in &extra_statements {
+        out.warnings.push(warning(
+            "IAM_SYNTH_UNKNOWN_STATEMENT",
+            "IamRoleLambdaExecution",
+            format!("the shared role holds a statement this plugin does not know the origin of: {s}"),
+            hint,
+        ));
+    }
+    let known_managed: Vec<&Value> = expected.managed_policies.iter().collect();
+    let extra_managed: Vec<Value> = unaccounted(&observed.managed_policies, &known_managed).into_iter().cloned().collect();
+    for m in &extra_managed {
+        out.warnings.push(warning(
+            "IAM_SYNTH_UNKNOWN_MANAGED_POLICY",
+            "IamRoleLambdaExecution",
+            format!("the shared role has a managed policy this plugin does not know the origin of: {m}"),
+            hint,
+        ));
+    }
+    let observed_principals: Vec<Value> = observed.principals.iter().map(|p| json!(p)).collect();
+    let expected_principals: Vec<Value> = expected.principals.iter().map(|p| json!(p)).collect();
+    let extra_principals: Vec<Value> =
+        unaccounted(&observed_principals, &expected_principals.iter().collect::<Vec<_>>()).into_iter().cloned().collect();
+    if extra_statements.is_empty() && extra_managed.is_empty() && extra_principals.is_empty() {
+        return;
+    }
+    let Some(props) = ours.get_mut("Properties").and_then(Value::as_object_mut) else { return };
+    if !extra_statements.is_empty() {
+        if !props.contains_key("Policies") {
+            let empty = json!([{ "PolicyName": observed_policy_name(req), "PolicyDocument": { "Version": "2012-10-17", "Statement": [] } }]);
+            props.insert("Policies".into(), empty);
+        }
+        if let Some(list) = props.pointer_mut_statements() {
+            list.extend(extra_statements);
+        }
+    }
+    if !extra_managed.is_empty() {
+        let list = props.entry("ManagedPolicyArns").or_insert_with(|| json!([]));
+        if let Some(a) = list.as_array_mut() {
+            a.extend(extra_managed);
+        }
+    }
+    if !extra_principals.is_empty() {
+        for p in &extra_principals {
+            out.warnings.push(warning(
+                "IAM_SYNTH_UNKNOWN_PRINCIPAL",
+                "IamRoleLambdaExecution",
+                format!("the shared role's trust policy names a service this plugin does not know the origin of: {p}"),
+                hint,
+            ));
+        }
+        if let Some(a) = props
+            .get_mut("AssumeRolePolicyDocument")
+            .and_then(|d| d.pointer_mut("/Statement/0/Principal/Service"))
+            .and_then(Value::as_array_mut)
+        {
+            a.extend(extra_principals);
+        }
+    }
+    out.roles.insert(SHARED_ROLE_ID.to_string(), ours);
+}
+
+fn observed_policy_name(req: &ReconcileRequest) -> Value {
+    req.shared_role
+        .as_ref()
+        .and_then(|r| r.pointer("/Properties/Policies/0/PolicyName"))
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+trait StatementsMut {
+    fn pointer_mut_statements(&mut self) -> Option<&mut Vec<Value>>;
+}
+
+impl StatementsMut for Map<String, Value> {
+    fn pointer_mut_statements(&mut self) -> Option<&mut Vec<Value>> {
+        self.get_mut("Policies")?.pointer_mut("/0/PolicyDocument/Statement")?.as_array_mut()
+    }
+}
+
+/// The first `Fn::GetAtt` target found anywhere in `v`.
+fn first_get_att(v: &Value) -> Option<&str> {
+    if let Some(t) = get_att_target(v) {
+        return Some(t);
+    }
+    match v {
+        Value::Object(m) => m.values().find_map(first_get_att),
+        Value::Array(a) => a.iter().find_map(first_get_att),
+        _ => None,
+    }
+}
+
+fn depends_on_list(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Array(a)) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Event source mappings depend on their function's role resource; schedules run with its role.
+fn rewire(req: &ReconcileRequest, out: &mut Reconciled) -> Result<(), Vec<SynthError>> {
+    let mut by_lambda: HashMap<String, FunctionPlan> = HashMap::new();
+    for v in req.plan.functions.values() {
+        let fp: FunctionPlan = serde_json::from_value(v.clone()).map_err(internal)?;
+        by_lambda.insert(fp.lambda_logical_id.clone(), fp);
+    }
+    let removed: Vec<&String> = req.plan.remove_roles.iter().collect();
+    for (id, res) in &req.resources {
+        let ty = res.get("Type").and_then(Value::as_str).unwrap_or_default();
+        let props = res.get("Properties");
+        let mut patch = Map::new();
+        match ty {
+            "AWS::Lambda::EventSourceMapping" => {
+                let Some(fp) = props.and_then(|p| p.get("FunctionName")).and_then(first_get_att).and_then(|t| by_lambda.get(t))
+                else {
+                    continue;
+                };
+                let observed = res.get("DependsOn");
+                let mut deps = depends_on_list(observed);
+                let before = deps.clone();
+                if let Some(theirs) = &fp.framework_role_resource {
+                    if fp.role_resource.as_ref() != Some(theirs) {
+                        match deps.iter().position(|d| d == theirs) {
+                            Some(i) => match &fp.role_resource {
+                                Some(ours) => deps[i] = ours.clone(),
+                                None => {
+                                    deps.remove(i);
+                                }
+                            },
+                            None => {}
+                        }
+                    }
+                }
+                if let Some(ours) = &fp.role_resource {
+                    if !deps.contains(ours) {
+                        deps.insert(0, ours.clone());
+                    }
+                }
+                deps.retain(|d| !removed.contains(&d));
+                if deps != before {
+                    patch.insert("DependsOn".into(), json!(deps));
+                }
+            }
+            "AWS::Scheduler::Schedule" => {
+                let Some(fp) = props.and_then(|p| p.pointer("/Target/Arn")).and_then(first_get_att).and_then(|t| by_lambda.get(t))
+                else {
+                    continue;
+                };
+                if props.and_then(|p| p.pointer("/Target/RoleArn")) != Some(&fp.role) {
+                    patch.insert("RoleArn".into(), fp.role.clone());
+                }
+            }
+            _ => continue,
+        }
+        if !patch.is_empty() {
+            out.patches.insert(id.clone(), Value::Object(patch));
+        }
+    }
+    Ok(())
+}
+
+pub fn reconcile(input: &Value) -> Result<Reconciled, Vec<SynthError>> {
+    let req: ReconcileRequest = serde_json::from_value(input.clone()).map_err(internal)?;
+    let mut out = Reconciled {
+        roles: Map::new(),
+        remove_roles: req.plan.remove_roles.clone(),
+        patches: Map::new(),
+        warnings: Vec::new(),
+    };
+    keep_unknown_grants(&req, &mut out);
+    rewire(&req, &mut out)?;
+    Ok(out)
+}

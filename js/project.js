@@ -67,6 +67,9 @@ function project(serverless, provider) {
     projected.provider.apiGateway = { websocketApiId: p.apiGateway.websocketApiId };
   }
   if (p.kinesis) projected.provider.kinesis = pick(p.kinesis, ['consumerNamingMode']);
+  if (service.resources && typeof service.resources === 'object') {
+    projected.resources = pick(service.resources, ['Resources', 'Outputs']);
+  }
   for (const [key, fn] of Object.entries(service.functions || {})) {
     projected.functions[key] = fn && typeof fn === 'object' ? pick(fn, FUNCTION_KEYS) : fn;
   }

@@ -46,11 +46,21 @@ const customProperties = {
   },
 };
 
+/** `provider.iam.role.mode`: the framework's provider schema has no API to extend it, so the key is
+ * added to the object branch of `provider.iam.role` when that schema is found. */
+function registerMode(handler) {
+  const provider = handler.schema && handler.schema.properties && handler.schema.properties.provider;
+  const role = provider && provider.properties && provider.properties.iam && provider.properties.iam.properties.role;
+  const branch = role && Array.isArray(role.anyOf) && role.anyOf.find((b) => b && b.type === 'object' && b.properties);
+  if (branch && !branch.properties.mode) branch.properties.mode = { enum: ['shared', 'perFunction'] };
+}
+
 function register(serverless) {
   const handler = serverless.configSchemaHandler;
   if (!handler) return;
   if (handler.defineFunctionProperties) handler.defineFunctionProperties('aws', functionProperties);
   if (handler.defineCustomProperties) handler.defineCustomProperties(customProperties);
+  registerMode(handler);
 }
 
 module.exports = { register };

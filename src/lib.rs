@@ -1,6 +1,7 @@
 //! The napi boundary: JSON in, JSON out; errors and panics become coded diagnostics.
 
 pub mod cfn;
+pub mod dedicated;
 pub mod error;
 pub mod grants;
 pub mod model;

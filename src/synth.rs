@@ -9,7 +9,8 @@ use serde_json::{json, Map, Value};
 use crate::cfn::{get_att_arn, get_att_target, truthy};
 use crate::error::{Diagnostic, Errors, SynthError};
 use crate::grants::{self, Flavor, FnGrants};
-use crate::model::{read_service, Function, ProviderIamRole, Service};
+use crate::dedicated;
+use crate::model::{read_service, Function, Mode, ProviderIamRole, Service};
 use crate::naming::{self, SHARED_ROLE_ID};
 use crate::policy::{canonical, RoleDoc};
 use crate::shared;
@@ -117,63 +118,132 @@ fn framework_has_shared_role(svc: &Service) -> bool {
         && !svc.functions.iter().all(|f| f.role.is_some())
 }
 
+/// Where something in the user's `resources` refers to the shared role, if anywhere (§6.7).
+fn shared_role_reference(resources: Option<&Value>) -> Option<String> {
+    fn find(v: &Value, path: &str) -> Option<String> {
+        match v {
+            Value::Object(m) => {
+                if m.get("Ref").and_then(Value::as_str) == Some(SHARED_ROLE_ID)
+                    || get_att_target(v) == Some(SHARED_ROLE_ID)
+                {
+                    return Some(path.to_string());
+                }
+                if let Some(Value::String(sub)) = m.get("Fn::Sub") {
+                    if sub.contains(&format!("${{{SHARED_ROLE_ID}")) {
+                        return Some(path.to_string());
+                    }
+                }
+                m.iter().find_map(|(k, x)| find(x, &format!("{path}.{k}")))
+            }
+            Value::Array(a) => a.iter().enumerate().find_map(|(i, x)| find(x, &format!("{path}[{i}]"))),
+            Value::String(s) if s == SHARED_ROLE_ID && path.contains("DependsOn") => Some(path.to_string()),
+            _ => None,
+        }
+    }
+    let resources = resources?.as_object()?;
+    if let Some(r) = resources.get("Resources").and_then(Value::as_object) {
+        if r.contains_key(SHARED_ROLE_ID) {
+            return Some(format!("resources.Resources.{SHARED_ROLE_ID}"));
+        }
+    }
+    resources.iter().find_map(|(k, v)| find(v, &format!("resources.{k}")))
+}
+
+fn function_plan(f: &Function, role_source: RoleSource, role: Value, role_resource: Option<String>, framework: Option<String>, prepend: Vec<String>) -> FunctionPlan {
+    FunctionPlan {
+        lambda_logical_id: naming::lambda_logical_id(&f.key),
+        role_source,
+        role,
+        role_resource,
+        framework_role_resource: framework,
+        depends_on: DependsOnPatch { prepend, remove: Vec::new() },
+    }
+}
+
 pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
     let svc = read_service(input).map_err(|e| e.0)?;
     let mut errors = Errors::default();
+    let mut warnings = Vec::new();
     let ours: Vec<FnGrants> = svc.functions.iter().map(|f| grants::function_grants(&svc, f, Flavor::Ours, &mut errors)).collect();
     let theirs: Vec<FnGrants> =
         svc.functions.iter().map(|f| grants::function_grants(&svc, f, Flavor::Framework, &mut Errors::default())).collect();
-    if !errors.is_empty() {
-        return Err(errors.0);
+    if dedicated::mode(&svc) == Mode::PerFunction && svc.provider.role.is_some() {
+        errors.push(SynthError::ProviderRoleWithPerFunction { path: "provider.role".into() });
     }
 
     let mut functions = Map::new();
+    let mut dedicated_roles = Map::new();
     let mut on_shared: Vec<(&Function, &FnGrants)> = Vec::new();
     for (f, g) in svc.functions.iter().zip(&ours) {
         let custom = custom_role(&svc, f);
         let framework_resource = framework_role_resource(custom);
+        let wants = dedicated::wants_dedicated_role(&svc, f);
+        if f.role.as_ref().is_some_and(|r| truthy(Some(r))) && !f.iam.requested_by.is_empty() {
+            errors.push(SynthError::RoleConflict {
+                path: format!("functions.{}.role", f.key),
+                function: f.key.clone(),
+                what: f.iam.requested_by.join(", "),
+            });
+            continue;
+        }
         let plan = match custom {
             Some(role) if !refers_to_shared_role(role) => {
-                let (role_value, dep) = compile_role(role);
-                FunctionPlan {
-                    lambda_logical_id: naming::lambda_logical_id(&f.key),
-                    role_source: RoleSource::Custom,
-                    role: role_value,
-                    role_resource: dep,
-                    framework_role_resource: framework_resource,
-                    depends_on: DependsOnPatch::default(),
+                if !f.iam.requested_by.is_empty() {
+                    warnings.push(warning(
+                        "IAM_SYNTH_FUNCTION_IAM_IGNORED",
+                        &f.iam.requested_by[0],
+                        format!("function '{}' runs under the provider's existing role, so its per-function IAM settings make no role", f.key),
+                        "remove provider.iam.role / provider.role to let the plugin build roles, or grant these permissions in that role",
+                    ));
                 }
+                let (role_value, dep) = compile_role(role);
+                function_plan(f, RoleSource::Custom, role_value, dep, framework_resource, Vec::new())
             }
+            _ if wants => match dedicated::dedicated_role(&svc, f, g, &mut errors) {
+                Some((id, resource)) => {
+                    dedicated_roles.insert(id.clone(), resource);
+                    function_plan(f, RoleSource::Dedicated, get_att_arn(&id), Some(id.clone()), framework_resource, vec![id])
+                }
+                None => continue,
+            },
             _ => {
                 on_shared.push((f, g));
-                FunctionPlan {
-                    lambda_logical_id: naming::lambda_logical_id(&f.key),
-                    role_source: RoleSource::Shared,
-                    role: get_att_arn(SHARED_ROLE_ID),
-                    role_resource: Some(SHARED_ROLE_ID.to_string()),
-                    framework_role_resource: framework_resource,
-                    depends_on: DependsOnPatch::default(),
-                }
+                let shared = SHARED_ROLE_ID.to_string();
+                function_plan(f, RoleSource::Shared, get_att_arn(SHARED_ROLE_ID), Some(shared), framework_resource, Vec::new())
             }
         };
         functions.insert(f.key.clone(), serde_json::to_value(plan).map_err(internal)?);
     }
-
-    let mut roles = Map::new();
-    if !on_shared.is_empty() {
-        let doc = shared::shared_role_doc(&svc, &on_shared, Flavor::Ours);
-        roles.insert(SHARED_ROLE_ID.to_string(), shared::shared_role_resource(&svc, &doc));
+    if !errors.is_empty() {
+        return Err(errors.0);
     }
+
     let framework_shared_role = framework_has_shared_role(&svc).then(|| {
         let all: Vec<(&Function, &FnGrants)> = svc.functions.iter().zip(&theirs).collect();
         shared::shared_role_doc(&svc, &all, Flavor::Framework)
     });
+    let mut roles = Map::new();
+    let reference = shared_role_reference(input.get("resources"));
+    if !on_shared.is_empty() {
+        let doc = shared::shared_role_doc(&svc, &on_shared, Flavor::Ours);
+        roles.insert(SHARED_ROLE_ID.to_string(), shared::shared_role_resource(&svc, &doc));
+    } else if let (Some(path), Some(_)) = (&reference, &framework_shared_role) {
+        let doc = shared::shared_role_doc(&svc, &[], Flavor::Ours);
+        roles.insert(SHARED_ROLE_ID.to_string(), shared::shared_role_resource(&svc, &doc));
+        warnings.push(warning(
+            "IAM_SYNTH_SHARED_ROLE_KEPT",
+            path,
+            format!("no function runs under {SHARED_ROLE_ID}, but {path} refers to it, so it is kept with the provider's settings only"),
+            "remove the reference to drop the unused role",
+        ));
+    }
+    roles.extend(dedicated_roles);
     let remove_roles = if framework_shared_role.is_some() && !roles.contains_key(SHARED_ROLE_ID) {
         vec![SHARED_ROLE_ID.to_string()]
     } else {
         Vec::new()
     };
-    Ok(Plan { roles, remove_roles, functions, framework_shared_role, warnings: Vec::new() })
+    Ok(Plan { roles, remove_roles, functions, framework_shared_role, warnings })
 }
 
 fn internal(e: impl std::fmt::Display) -> Vec<SynthError> {

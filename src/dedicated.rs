@@ -1,0 +1,204 @@
+//! Dedicated per-function roles (iam-behaviour.md §5): who gets one, its name, what it takes from
+//! the provider, and its statements in the order of §5.4.
+
+use serde_json::{json, Map, Value};
+
+use crate::cfn::{sub_arn, truthy};
+use crate::error::{Errors, SynthError};
+use crate::grants::{self, FnGrants};
+use crate::model::{Function, Mode, ProviderIamRole, RoleConfig, Service};
+use crate::naming::{self, GeneratedName, MAX_ROLE_NAME};
+use crate::policy::{role_resource, RoleDoc};
+
+pub fn mode(svc: &Service) -> Mode {
+    match &svc.provider.iam_role {
+        ProviderIamRole::Config(c) => c.mode.unwrap_or(Mode::Shared),
+        ProviderIamRole::Existing(_) => Mode::Shared,
+    }
+}
+
+fn provider_config(svc: &Service) -> Option<&RoleConfig> {
+    match &svc.provider.iam_role {
+        ProviderIamRole::Config(c) => Some(c),
+        ProviderIamRole::Existing(_) => None,
+    }
+}
+
+/// Does this function (which has no role of its own) get a dedicated role?
+pub fn wants_dedicated_role(svc: &Service, f: &Function) -> bool {
+    mode(svc) == Mode::PerFunction || !f.iam.requested_by.is_empty()
+}
+
+/// Statements inherited from the provider: `provider.iam.role.statements`; the deprecated
+/// `provider.iamRoleStatements` only when `provider.iam` is absent.
+fn inheritable_statements(svc: &Service) -> Vec<Value> {
+    match provider_config(svc).and_then(|c| c.statements.clone()) {
+        Some(s) => s,
+        None if !svc.provider.iam_present => svc.provider.legacy_statements.clone().unwrap_or_default(),
+        None => Vec::new(),
+    }
+}
+
+fn inherits(svc: &Service, f: &Function) -> bool {
+    f.iam.inherit_statements.unwrap_or_else(|| match mode(svc) {
+        Mode::PerFunction => svc.legacy_custom.default_inherit.unwrap_or(true),
+        Mode::Shared => svc.legacy_custom.default_inherit.unwrap_or(false),
+    })
+}
+
+fn log_group_arn(group: &Value) -> Value {
+    match group {
+        Value::String(g) => sub_arn(&format!("logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{g}:*:*")),
+        other => json!({ "Fn::Join": ["", [
+            "arn:", { "Ref": "AWS::Partition" }, ":logs:", { "Ref": "AWS::Region" }, ":",
+            { "Ref": "AWS::AccountId" }, ":log-group:", other, ":*:*"
+        ]] }),
+    }
+}
+
+fn log_statements(svc: &Service, f: &Function) -> Vec<Value> {
+    let group = f
+        .log_group
+        .clone()
+        .or_else(|| svc.provider.log_group.clone())
+        .unwrap_or_else(|| Value::String(naming::log_group_name(&f.name)));
+    let arn = log_group_arn(&group);
+    let mut out =
+        vec![grants::allow(&["logs:CreateLogStream", "logs:CreateLogGroup", "logs:PutLogEvents"], json!([arn.clone()]))];
+    if f.disable_logs {
+        out.push(json!({ "Effect": "Deny", "Action": ["logs:PutLogEvents"], "Resource": [arn] }));
+    }
+    out
+}
+
+/// The function's own auto-added permissions, in the order of §5.4 step 2.
+fn auto_statements(svc: &Service, f: &Function, g: &FnGrants, principals: &mut Vec<String>) -> Vec<Value> {
+    let mut out = Vec::new();
+    out.extend(g.streams.iter().cloned());
+    if !g.sqs.is_empty() {
+        out.push(grants::allow(&["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], json!(g.sqs)));
+    }
+    if let Some(target) = f.on_error.as_ref() {
+        out.push(grants::allow(&["sns:Publish"], target.clone()));
+    }
+    if g.websocket && !svc.provider.websocket_api_id {
+        out.push(grants::websocket_statement());
+    }
+    out.extend(g.activemq.iter().cloned());
+    out.extend(g.rabbitmq.iter().cloned());
+    out.extend(g.kafka.iter().cloned());
+    out.extend(g.msk.iter().cloned());
+    if g.cloudfront {
+        principals.push(grants::EDGE_PRINCIPAL.to_string());
+        out.push(grants::cloudfront_logs_statement());
+    }
+    if let Some(resources) = &g.scheduler {
+        principals.push(grants::SCHEDULER_PRINCIPAL.to_string());
+        out.push(grants::allow(&["lambda:InvokeFunction"], resources.clone()));
+    }
+    if g.xray {
+        out.push(grants::xray_statement());
+    }
+    if let Some(key) = f.kms_key_arn.as_ref().or(svc.provider.kms_key_arn.as_ref()) {
+        out.push(grants::allow(&["kms:Decrypt"], json!([key])));
+    }
+    if let Some(s) = &g.file_system {
+        out.push(s.clone());
+    }
+    for d in &g.destinations {
+        if !out.contains(&d.statement) {
+            out.push(d.statement.clone());
+        }
+    }
+    out
+}
+
+fn role_name(svc: &Service, f: &Function, errors: &mut Errors) -> Option<Value> {
+    let path = format!("functions.{}", f.key);
+    if let Some(name) = &f.iam.role.name {
+        if let Some(s) = name.as_str() {
+            if s.chars().count() > MAX_ROLE_NAME {
+                errors.push(SynthError::ExplicitRoleNameTooLong {
+                    path: format!("{path}.iam.role.name"),
+                    name: s.to_string(),
+                    length: s.chars().count(),
+                });
+            }
+        }
+        return Some(name.clone());
+    }
+    match naming::dedicated_role_name(&svc.name, &svc.stage, &f.key, &svc.region) {
+        GeneratedName::Full(v) | GeneratedName::Shortened(v) => Some(v),
+        GeneratedName::TooLong(length) => {
+            errors.push(SynthError::RoleNameTooLong { path, function: f.key.clone(), length });
+            None
+        }
+    }
+}
+
+fn merged_tags(provider: Option<&Vec<(String, Value)>>, function: Option<&Vec<(String, Value)>>) -> Vec<(String, Value)> {
+    let mut tags: Vec<(String, Value)> = provider.cloned().unwrap_or_default();
+    for (k, v) in function.into_iter().flatten() {
+        match tags.iter_mut().find(|(key, _)| key == k) {
+            Some(slot) => slot.1 = v.clone(),
+            None => tags.push((k.clone(), v.clone())),
+        }
+    }
+    tags
+}
+
+/// The dedicated role of `f`: its logical id and resource.
+pub fn dedicated_role(svc: &Service, f: &Function, g: &FnGrants, errors: &mut Errors) -> Option<(String, Value)> {
+    let name = role_name(svc, f, errors)?;
+    let provider = provider_config(svc);
+    let per_function = mode(svc) == Mode::PerFunction;
+
+    let mut principals = vec![grants::LAMBDA_PRINCIPAL.to_string()];
+    let mut statements = log_statements(svc, f);
+    statements.extend(auto_statements(svc, f, g, &mut principals));
+    if inherits(svc, f) {
+        statements.extend(inheritable_statements(svc));
+    }
+    statements.extend(f.iam.role.statements.clone().unwrap_or_default());
+
+    let mut managed = Vec::new();
+    if per_function {
+        managed.extend(crate::shared::provider_managed_policies(svc));
+    }
+    managed.extend(f.iam.role.managed_policies.clone().unwrap_or_default());
+    if g.vpc {
+        managed.push(grants::vpc_managed_policy());
+    }
+    if g.durable {
+        managed.push(grants::durable_managed_policy());
+    }
+    let doc = RoleDoc { principals, statements, managed_policies: managed };
+
+    let mut extra = Map::new();
+    let path = f.iam.role.path.clone().or_else(|| provider.and_then(|p| p.path.clone())).unwrap_or_else(|| json!("/"));
+    extra.insert("Path".into(), path);
+    extra.insert("RoleName".into(), name);
+    let tags = merged_tags(provider.and_then(|p| p.tags.as_ref()), f.iam.role.tags.as_ref());
+    if !tags.is_empty() {
+        let list: Vec<Value> = tags.iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect();
+        extra.insert("Tags".into(), Value::Array(list));
+    }
+    let boundary = f
+        .iam
+        .role
+        .permissions_boundary
+        .clone()
+        .or_else(|| svc.legacy_custom.global_permissions_boundary.clone())
+        .or_else(|| provider.and_then(|p| p.permissions_boundary.clone()))
+        .or_else(|| svc.provider.role_permissions_boundary.clone());
+    if let Some(b) = boundary.filter(|b| truthy(Some(b))) {
+        extra.insert("PermissionsBoundary".into(), b);
+    }
+    let mut resource = role_resource(svc, &doc, extra);
+    if per_function && doc.managed_policies.is_empty() {
+        if let Some(props) = resource.get_mut("Properties").and_then(Value::as_object_mut) {
+            props.insert("ManagedPolicyArns".into(), json!([]));
+        }
+    }
+    Some((naming::dedicated_role_logical_id(&f.key), resource))
+}

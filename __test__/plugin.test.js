@@ -1,0 +1,441 @@
+'use strict';
+
+// The plugin class driven with a fake `serverless` object. The compiled template is written the way
+// Serverless 3.40.0 builds it (mergeIamTemplates at package:setupProviderConfiguration, then
+// compileFunctions, then the event compilers), and the plugin's hooks run between those phases
+// exactly where the framework would call them. Expected roles come from
+// /work/shared/docs/iam-behaviour.md, not from the engine's output.
+
+const ServerlessIamSynth = require('../js/index.js');
+const { project } = require('../js/project.js');
+
+const HOOKS = ['before:package:compileFunctions', 'package:compileFunctions', 'after:package:compileEvents'];
+const SHARED = 'IamRoleLambdaExecution';
+const ACCOUNT = '123456789012';
+const QUEUE = `arn:aws:sqs:us-east-1:${ACCOUNT}:svc-jobs`;
+const S3_STATEMENT = { Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::svc-bucket/*' };
+
+class ServerlessError extends Error {
+  constructor(message, code) {
+    super(message);
+    this.code = code;
+  }
+}
+
+const sub = (rest) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:${rest}` });
+const getAttArn = (id) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+const normalized = (key) => key[0].toUpperCase() + key.slice(1).replace(/-/g, 'Dash').replace(/_/g, 'Underscore');
+
+// §3.3.1 for service `svc`, stage `dev`: every function is canonical and logs.
+const LOGS_A = {
+  Effect: 'Allow',
+  Action: ['logs:CreateLogStream', 'logs:CreateLogGroup', 'logs:TagResource'],
+  Resource: [sub('logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/svc-dev*:*')],
+};
+const LOGS_B = {
+  Effect: 'Allow',
+  Action: ['logs:PutLogEvents'],
+  Resource: [sub('logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/svc-dev*:*:*')],
+};
+const SQS_ACTIONS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'];
+
+const trust = (...services) => ({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: services }, Action: ['sts:AssumeRole'] }],
+});
+
+/** The shared role resource of §3.2 for `svc`/`dev` around `statements`. */
+function sharedRole(statements, principals = ['lambda.amazonaws.com']) {
+  return {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      AssumeRolePolicyDocument: trust(...principals),
+      Policies: [
+        {
+          PolicyName: { 'Fn::Join': ['-', ['svc', 'dev', 'lambda']] },
+          PolicyDocument: { Version: '2012-10-17', Statement: statements },
+        },
+      ],
+      Path: '/',
+      RoleName: { 'Fn::Join': ['-', ['svc', 'dev', { Ref: 'AWS::Region' }, 'lambdaRole']] },
+    },
+  };
+}
+
+/** A fake `serverless` for `functions` (already populated with `name`, as the framework does). */
+function makeServerless({ functions, provider = {} }) {
+  return {
+    service: {
+      service: 'svc',
+      provider: {
+        name: 'aws',
+        runtime: 'nodejs20.x',
+        stage: 'dev',
+        region: 'us-east-1',
+        compiledCloudFormationTemplate: {
+          AWSTemplateFormatVersion: '2010-09-09',
+          Resources: { ServerlessDeploymentBucket: { Type: 'AWS::S3::Bucket' } },
+          Outputs: {},
+        },
+        ...provider,
+      },
+      functions,
+      custom: {},
+    },
+    getProvider: () => ({ getStage: () => 'dev', getRegion: () => 'us-east-1' }),
+    classes: { Error: ServerlessError },
+    configSchemaHandler: { defineFunctionProperties: jest.fn(), defineCustomProperties: jest.fn() },
+  };
+}
+
+function makeLog() {
+  return { warning: jest.fn(), info: jest.fn(), notice: jest.fn(), verbose: jest.fn(), debug: jest.fn() };
+}
+
+// --- what Serverless 3.40.0 writes, phase by phase --------------------------------------------
+
+/** mergeIamTemplates: log groups and the shared role with log + provider statements. */
+function frameworkMergeIamTemplates(serverless) {
+  const { service } = serverless;
+  const resources = service.provider.compiledCloudFormationTemplate.Resources;
+  for (const [key, fn] of Object.entries(service.functions)) {
+    resources[`${normalized(key)}LogGroup`] = {
+      Type: 'AWS::Logs::LogGroup',
+      Properties: { LogGroupName: `/aws/lambda/${fn.name}` },
+    };
+  }
+  const statements = [LOGS_A, LOGS_B];
+  const iam = service.provider.iam;
+  for (const s of (iam && iam.role && iam.role.statements) || []) statements.push(JSON.parse(JSON.stringify(s)));
+  resources[SHARED] = sharedRole(statements);
+}
+
+/** compileFunctions: the Lambda resources on the shared role; `vpc` is rewritten in place. */
+function frameworkCompileFunctions(serverless) {
+  const { service } = serverless;
+  const resources = service.provider.compiledCloudFormationTemplate.Resources;
+  for (const [key, fn] of Object.entries(service.functions)) {
+    resources[`${normalized(key)}LambdaFunction`] = {
+      Type: 'AWS::Lambda::Function',
+      Properties: {
+        Code: { S3Bucket: { Ref: 'ServerlessDeploymentBucket' }, S3Key: 'serverless/svc/dev/svc.zip' },
+        Handler: fn.handler,
+        Runtime: 'nodejs20.x',
+        FunctionName: fn.name,
+        MemorySize: 1024,
+        Timeout: 6,
+        Role: getAttArn(SHARED),
+      },
+      DependsOn: [`${normalized(key)}LogGroup`],
+    };
+    // functions.js: `if (!functionObject.vpc) functionObject.vpc = {}` and the same for provider.vpc
+    if (!fn.vpc) fn.vpc = {};
+    if (!service.provider.vpc) service.provider.vpc = {};
+  }
+}
+
+/** The event compilers: schedule (method: scheduler), then sqs; statements go on the shared role. */
+function frameworkCompileEvents(serverless) {
+  const { service } = serverless;
+  const resources = service.provider.compiledCloudFormationTemplate.Resources;
+  const role = resources[SHARED];
+  const schedulerStatement = { Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [] };
+  for (const [key, fn] of Object.entries(service.functions)) {
+    let n = 0;
+    for (const event of fn.events || []) {
+      if (event.schedule && event.schedule.method === 'scheduler') {
+        n += 1;
+        resources[`${normalized(key)}SchedulerSchedule${n}`] = {
+          Type: 'AWS::Scheduler::Schedule',
+          Properties: {
+            ScheduleExpression: event.schedule.rate,
+            State: 'ENABLED',
+            Target: { Arn: getAttArn(`${normalized(key)}LambdaFunction`), RoleArn: getAttArn(SHARED) },
+            FlexibleTimeWindow: { Mode: 'OFF' },
+          },
+        };
+      }
+    }
+    if (n) {
+      const arn = `lambda:\${AWS::Region}:\${AWS::AccountId}:function:${fn.name}`;
+      schedulerStatement.Resource.push(sub(arn), sub(`${arn}:*`));
+    }
+  }
+  if (schedulerStatement.Resource.length && role) {
+    role.Properties.AssumeRolePolicyDocument.Statement[0].Principal.Service.push('scheduler.amazonaws.com');
+    role.Properties.Policies[0].PolicyDocument.Statement.push(schedulerStatement);
+  }
+  const sqsStatement = { Effect: 'Allow', Action: [...SQS_ACTIONS], Resource: [] };
+  for (const [key, fn] of Object.entries(service.functions)) {
+    for (const event of fn.events || []) {
+      if (!event.sqs) continue;
+      const queueName = event.sqs.split(':').pop().replace(/[^A-Za-z0-9]/g, '');
+      resources[`${normalized(key)}EventSourceMappingSQS${normalized(queueName)}`] = {
+        Type: 'AWS::Lambda::EventSourceMapping',
+        DependsOn: [SHARED],
+        Properties: {
+          BatchSize: 10,
+          EventSourceArn: event.sqs,
+          FunctionName: getAttArn(`${normalized(key)}LambdaFunction`),
+          Enabled: true,
+        },
+      };
+      sqsStatement.Resource.push(event.sqs);
+    }
+  }
+  if (sqsStatement.Resource.length && role) role.Properties.Policies[0].PolicyDocument.Statement.push(sqsStatement);
+}
+
+/**
+ * Runs a package: mergeIamTemplates, then per phase the framework's own work and the plugin's hook.
+ * `between` is called after the plugin's before:package:compileFunctions hook; `afterEvents` after the
+ * event compilers (another plugin's work), before the plugin's after:package:compileEvents hook.
+ */
+function runPackage(serverless, log, { between = () => {}, afterEvents = () => {} } = {}) {
+  frameworkMergeIamTemplates(serverless);
+  const plugin = new ServerlessIamSynth(serverless, {}, { log });
+  plugin.hooks['before:package:compileFunctions']();
+  between(serverless);
+  frameworkCompileFunctions(serverless);
+  plugin.hooks['package:compileFunctions']();
+  frameworkCompileEvents(serverless);
+  afterEvents(serverless);
+  plugin.hooks['after:package:compileEvents']();
+  return serverless.service.provider.compiledCloudFormationTemplate.Resources;
+}
+
+/** A shared-role service: `hello` (http only), `worker` (sqs), one provider statement. */
+function sharedService() {
+  return makeServerless({
+    provider: { iam: { role: { statements: [JSON.parse(JSON.stringify(S3_STATEMENT))] } } },
+    functions: {
+      hello: { handler: 'handler.hello', name: 'svc-dev-hello', events: [{ httpApi: { method: 'GET', path: '/' } }] },
+      worker: { handler: 'handler.worker', name: 'svc-dev-worker', events: [{ sqs: QUEUE }] },
+    },
+  });
+}
+
+/** `hello` on the shared role; `worker` with its own statements (a dedicated role), sqs + scheduler. */
+function dedicatedService() {
+  return makeServerless({
+    functions: {
+      hello: { handler: 'handler.hello', name: 'svc-dev-hello' },
+      worker: {
+        handler: 'handler.worker',
+        name: 'svc-dev-worker',
+        iam: { role: { statements: [{ Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: '*' }] } },
+        events: [{ sqs: QUEUE }, { schedule: { rate: 'rate(10 minutes)', method: 'scheduler' } }],
+      },
+    },
+  });
+}
+
+// -------------------------------------------------------------------------------------------------
+
+describe('constructor: schema registration', () => {
+  test('registers function properties for provider aws, including every per-function key', () => {
+    const serverless = sharedService();
+    new ServerlessIamSynth(serverless, {}, { log: makeLog() });
+    const define = serverless.configSchemaHandler.defineFunctionProperties;
+    expect(define).toHaveBeenCalledTimes(1);
+    const [provider, schema] = define.mock.calls[0];
+    expect(provider).toBe('aws');
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining([
+        'iam',
+        'iamRoleStatements',
+        'iamRoleStatementsInherit',
+        'iamRoleStatementsName',
+        'iamPermissionsBoundary',
+      ])
+    );
+  });
+
+  test('registers custom.serverless-iam-roles-per-function', () => {
+    const serverless = sharedService();
+    new ServerlessIamSynth(serverless, {}, { log: makeLog() });
+    const define = serverless.configSchemaHandler.defineCustomProperties;
+    expect(define).toHaveBeenCalledTimes(1);
+    expect(define.mock.calls[0][0].properties).toHaveProperty(['serverless-iam-roles-per-function']);
+  });
+
+  test('adds `mode` to the object branch of provider.iam.role when the provider schema is there', () => {
+    const serverless = sharedService();
+    const objectBranch = { type: 'object', properties: { statements: {} } };
+    serverless.configSchemaHandler.schema = {
+      properties: { provider: { properties: { iam: { properties: { role: { anyOf: [{ type: 'string' }, objectBranch] } } } } } },
+    };
+    new ServerlessIamSynth(serverless, {}, { log: makeLog() });
+    expect(objectBranch.properties.mode).toEqual({ enum: ['shared', 'perFunction'] });
+  });
+});
+
+describe('constructor: hooks', () => {
+  test('an aws service gets the three package hooks', () => {
+    const plugin = new ServerlessIamSynth(sharedService(), {}, { log: makeLog() });
+    for (const hook of HOOKS) expect(typeof plugin.hooks[hook]).toBe('function');
+  });
+
+  test('a non-aws provider gets no hooks', () => {
+    const serverless = sharedService();
+    serverless.service.provider.name = 'azure';
+    serverless.getProvider = jest.fn();
+    const plugin = new ServerlessIamSynth(serverless, {}, { log: makeLog() });
+    expect(Object.keys(plugin.hooks)).toEqual([]);
+    expect(serverless.getProvider).not.toHaveBeenCalled();
+  });
+});
+
+describe('package: the shared role (§3, §6.1 parity)', () => {
+  const expected = sharedRole([LOGS_A, LOGS_B, S3_STATEMENT, { Effect: 'Allow', Action: SQS_ACTIONS, Resource: [QUEUE] }]);
+
+  test('after the three hooks the shared role is the one of §3.2/§3.3', () => {
+    const resources = runPackage(sharedService(), makeLog());
+    expect(resources[SHARED]).toEqual(expected);
+  });
+
+  test('its Properties keep the order AssumeRolePolicyDocument, Policies, Path, RoleName', () => {
+    const resources = runPackage(sharedService(), makeLog());
+    expect(Object.keys(resources[SHARED].Properties)).toEqual([
+      'AssumeRolePolicyDocument',
+      'Policies',
+      'Path',
+      'RoleName',
+    ]);
+  });
+
+  test('the Lambdas keep the shared role and the framework DependsOn', () => {
+    const resources = runPackage(sharedService(), makeLog());
+    expect(resources.WorkerLambdaFunction.Properties.Role).toEqual(getAttArn(SHARED));
+    expect(resources.WorkerLambdaFunction.DependsOn).toEqual(['WorkerLogGroup']);
+    expect(resources.WorkerEventSourceMappingSQSSvcjobs.DependsOn).toEqual([SHARED]);
+  });
+
+  test('a service the framework fully explains gives no warning', () => {
+    const log = makeLog();
+    runPackage(sharedService(), log);
+    expect(log.warning).not.toHaveBeenCalled();
+  });
+
+  test('the projection is a deep copy taken at before:package:compileFunctions', () => {
+    const untouched = runPackage(sharedService(), makeLog());
+    const mutated = runPackage(sharedService(), makeLog(), {
+      between: (serverless) => {
+        // as compileFunctions does, and more: a real VPC and an edited provider statement
+        serverless.service.functions.worker.vpc = { securityGroupIds: ['sg-1'], subnetIds: ['subnet-1'] };
+        serverless.service.provider.vpc = {};
+        serverless.service.provider.iam.role.statements[0].Action.push('s3:DeleteObject');
+      },
+    });
+    expect(mutated[SHARED]).toEqual(untouched[SHARED]);
+    expect(mutated[SHARED].Properties).not.toHaveProperty('ManagedPolicyArns');
+  });
+});
+
+describe('project(): the projection handed to the engine', () => {
+  test('shares no object with the live service', () => {
+    const serverless = sharedService();
+    const projected = project(serverless, serverless.getProvider('aws'));
+    const before = JSON.stringify(projected);
+    serverless.service.functions.worker.events.push({ sqs: 'arn:aws:sqs:us-east-1:123456789012:other' });
+    serverless.service.functions.worker.vpc = {};
+    serverless.service.provider.iam.role.statements[0].Action.push('s3:DeleteObject');
+    expect(JSON.stringify(projected)).toBe(before);
+  });
+});
+
+describe('package: engine errors', () => {
+  function failing() {
+    const serverless = sharedService();
+    serverless.service.provider.iam.role.statements = [{ Action: ['s3:GetObject'], Resource: '*' }];
+    const plugin = new ServerlessIamSynth(serverless, {}, { log: makeLog() });
+    try {
+      plugin.hooks['before:package:compileFunctions']();
+    } catch (error) {
+      return error;
+    }
+    throw new Error('the hook did not throw');
+  }
+
+  test('are rethrown as serverless.classes.Error with the engine code', () => {
+    const error = failing();
+    expect(error).toBeInstanceOf(ServerlessError);
+    expect(error.code).toBe('IAM_SYNTH_INVALID_STATEMENT');
+  });
+
+  test('the message names the config path and carries no stack', () => {
+    const { message } = failing();
+    expect(message).toContain('provider.iam.role.statements[0]');
+    expect(message).toMatch(/\bEffect\b/);
+    expect(message).not.toMatch(/^\s+at\s/m);
+    expect(message).not.toMatch(/\.node\b|index\.js|addon\.js/);
+  });
+});
+
+describe('package: statements added by something else (reconcile)', () => {
+  const foreign = {
+    Effect: 'Allow',
+    Action: ['dynamodb:GetItem'],
+    Resource: [`arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/other`],
+  };
+  const pushForeign = (serverless) => {
+    serverless.service.provider.compiledCloudFormationTemplate.Resources[SHARED].Properties.Policies[0].PolicyDocument.Statement.push(
+      JSON.parse(JSON.stringify(foreign))
+    );
+  };
+
+  test('an unknown statement on the compiled shared role is kept in the final role', () => {
+    const resources = runPackage(sharedService(), makeLog(), { afterEvents: pushForeign });
+    const statements = resources[SHARED].Properties.Policies[0].PolicyDocument.Statement;
+    expect(statements).toContainEqual(foreign);
+    // and what the plugin builds is still there
+    expect(statements).toEqual(expect.arrayContaining([LOGS_A, LOGS_B, S3_STATEMENT]));
+  });
+
+  test('it is reported through log.warning with IAM_SYNTH_UNKNOWN_STATEMENT', () => {
+    const log = makeLog();
+    runPackage(sharedService(), log, { afterEvents: pushForeign });
+    const messages = log.warning.mock.calls.map((c) => c.join(' '));
+    expect(messages.filter((m) => m.includes('IAM_SYNTH_UNKNOWN_STATEMENT'))).toHaveLength(1);
+    expect(messages.find((m) => m.includes('IAM_SYNTH_UNKNOWN_STATEMENT'))).toContain('dynamodb:GetItem');
+  });
+});
+
+describe('package: a function with a dedicated role (§2, §6.3)', () => {
+  const DEDICATED = 'WorkerIamRoleLambdaExecution';
+
+  test('its Lambda runs under the dedicated role, which comes first in DependsOn', () => {
+    const resources = runPackage(dedicatedService(), makeLog());
+    expect(resources.WorkerLambdaFunction.Properties.Role).toEqual(getAttArn(DEDICATED));
+    expect(resources.WorkerLambdaFunction.DependsOn).toEqual([DEDICATED, 'WorkerLogGroup']);
+    expect(resources[DEDICATED].Type).toBe('AWS::IAM::Role');
+  });
+
+  test('its event source mapping depends on the dedicated role, not the shared one', () => {
+    const resources = runPackage(dedicatedService(), makeLog());
+    expect(resources.WorkerEventSourceMappingSQSSvcjobs.DependsOn).toEqual([DEDICATED]);
+  });
+
+  test('its scheduler schedule runs with the dedicated role as Target.RoleArn', () => {
+    const resources = runPackage(dedicatedService(), makeLog());
+    const target = resources.WorkerSchedulerSchedule1.Properties.Target;
+    expect(target.RoleArn).toEqual(getAttArn(DEDICATED));
+    expect(target.Arn).toEqual(getAttArn('WorkerLambdaFunction'));
+  });
+
+  test('when every function has a dedicated role the shared role is gone and nothing depends on it (§3.1)', () => {
+    const serverless = dedicatedService();
+    delete serverless.service.functions.hello;
+    const resources = runPackage(serverless, makeLog());
+    expect(resources).not.toHaveProperty(SHARED);
+    expect(resources.WorkerEventSourceMappingSQSSvcjobs.DependsOn).toEqual([DEDICATED]);
+    expect(resources.WorkerSchedulerSchedule1.Properties.Target.RoleArn).toEqual(getAttArn(DEDICATED));
+  });
+
+  test("the shared role no longer holds the function's sqs, scheduler permissions or trust", () => {
+    const log = makeLog();
+    const resources = runPackage(dedicatedService(), log);
+    expect(resources[SHARED]).toEqual(sharedRole([LOGS_A, LOGS_B]));
+    expect(log.warning).not.toHaveBeenCalled();
+  });
+});

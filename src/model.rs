@@ -381,8 +381,9 @@ impl Reader<'_> {
     }
 }
 
-/// Reads the projection `{service, stage, region, provider, functions, custom}`.
-pub fn read_service(input: &Value) -> Result<Service, Errors> {
+/// Reads the projection `{service, stage, region, provider, functions, custom}`. Returns the service
+/// as far as it could be read, with every problem found; fails only when there is nothing to read.
+pub fn read_service(input: &Value) -> Result<(Service, Errors), Errors> {
     let mut errors = Errors::default();
     let Value::Object(root) = input else {
         errors.push(SynthError::InputNotObject { found: type_name(input).to_string() });
@@ -416,9 +417,5 @@ pub fn read_service(input: &Value) -> Result<Service, Errors> {
         },
         None => LegacyCustom::default(),
     };
-    if errors.is_empty() {
-        Ok(Service { name, stage, region, provider, functions, legacy_custom })
-    } else {
-        Err(errors)
-    }
+    Ok((Service { name, stage, region, provider, functions, legacy_custom }, errors))
 }

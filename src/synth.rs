@@ -161,8 +161,7 @@ fn function_plan(f: &Function, role_source: RoleSource, role: Value, role_resour
 }
 
 pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
-    let svc = read_service(input).map_err(|e| e.0)?;
-    let mut errors = Errors::default();
+    let (svc, mut errors) = read_service(input).map_err(|e| e.0)?;
     let mut warnings = Vec::new();
     let ours: Vec<FnGrants> = svc.functions.iter().map(|f| grants::function_grants(&svc, f, Flavor::Ours, &mut errors)).collect();
     let theirs: Vec<FnGrants> =

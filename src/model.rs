@@ -76,6 +76,9 @@ pub struct FunctionIam {
     pub inherit_statements: Option<bool>,
     /// Config paths of the settings that ask for a dedicated role, for error messages.
     pub requested_by: Vec<String>,
+    /// Config paths of settings that only shape a dedicated role (name, path, tags, boundary,
+    /// inheritance) and do not ask for one.
+    pub shaping: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -329,7 +332,23 @@ impl Reader<'_> {
             Some(v) if !v.is_null() => self.boolean(Some(v), &format!("{path}.iam.inheritStatements")),
             _ => self.boolean(f.get("iamRoleStatementsInherit"), &format!("{path}.iamRoleStatementsInherit")),
         };
-        FunctionIam { role, inherit_statements, requested_by }
+        let mut shaping = Vec::new();
+        let present = |key: &str| f.get(key).is_some_and(|v| !v.is_null());
+        let role_obj = iam.and_then(|i| i.get("role")).and_then(Value::as_object);
+        for key in ["name", "path", "tags", "permissionsBoundary"] {
+            if role_obj.is_some_and(|r| r.get(key).is_some_and(|v| !v.is_null())) {
+                shaping.push(format!("{path}.iam.role.{key}"));
+            }
+        }
+        if iam.is_some_and(|i| i.get("inheritStatements").is_some_and(|v| !v.is_null())) {
+            shaping.push(format!("{path}.iam.inheritStatements"));
+        }
+        for key in ["iamRoleStatementsName", "iamRoleStatementsInherit", "iamPermissionsBoundary"] {
+            if present(key) {
+                shaping.push(format!("{path}.{key}"));
+            }
+        }
+        FunctionIam { role, inherit_statements, requested_by, shaping }
     }
 
     fn function(&mut self, svc: &str, stage: &str, key: &str, v: &Value) -> Option<Function> {

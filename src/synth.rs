@@ -206,6 +206,14 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
                 None => continue,
             },
             _ => {
+                if let Some(setting) = f.iam.shaping.first() {
+                    warnings.push(warning(
+                        "IAM_SYNTH_FUNCTION_IAM_UNUSED",
+                        setting,
+                        format!("function '{}' runs under the shared role, so {setting} has no effect", f.key),
+                        "add iam.role.statements (even []) or iam.role.managedPolicies to give the function its own role",
+                    ));
+                }
                 on_shared.push((f, g));
                 let shared = SHARED_ROLE_ID.to_string();
                 function_plan(f, RoleSource::Shared, get_att_arn(SHARED_ROLE_ID), Some(shared), framework_resource, Vec::new())

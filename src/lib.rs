@@ -10,6 +10,9 @@ pub mod policy;
 pub mod shared;
 pub mod synth;
 
+#[cfg(test)]
+mod tests;
+
 use napi_derive::napi;
 use serde::Serialize;
 use serde_json::{json, Value};

@@ -164,8 +164,18 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
     let (svc, mut errors) = read_service(input).map_err(|e| e.0)?;
     let mut warnings = Vec::new();
     let ours: Vec<FnGrants> = svc.functions.iter().map(|f| grants::function_grants(&svc, f, Flavor::Ours, &mut errors)).collect();
-    let theirs: Vec<FnGrants> =
-        svc.functions.iter().map(|f| grants::function_grants(&svc, f, Flavor::Framework, &mut Errors::default())).collect();
+    let theirs: Vec<FnGrants> = svc
+        .functions
+        .iter()
+        .map(|f| {
+            let mut g = grants::function_grants(&svc, f, Flavor::Framework, &mut Errors::default());
+            // 3.40.0 grants destinations only to functions without a role of their own.
+            if custom_role(&svc, f).is_some() {
+                g.destinations.clear();
+            }
+            g
+        })
+        .collect();
     if dedicated::mode(&svc) == Mode::PerFunction && svc.provider.role.is_some() {
         errors.push(SynthError::ProviderRoleWithPerFunction { path: "provider.role".into() });
     }

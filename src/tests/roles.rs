@@ -1,0 +1,287 @@
+//! Which role a function runs under and how its Lambda is wired to it (iam-behaviour.md §2, §3.1,
+//! §6.3, §6.7; v3 notes §2, §4.3, §7 items 6-8).
+
+use serde_json::{json, Value};
+
+use super::*;
+
+const ROLE_ARN: &str = "arn:aws:iam::123456789012:role/custom";
+const QUEUE: &str = "arn:aws:sqs:us-east-1:123456789012:q";
+const DLQ: &str = "arn:aws:sns:us-east-1:123456789012:dlq";
+
+/// The expected plan of one function.
+fn wiring(lambda: &str, source: &str, role: Value, resource: Value, framework: Value) -> Value {
+    json!({
+        "lambdaLogicalId": lambda,
+        "roleSource": source,
+        "role": role,
+        "roleResource": resource,
+        "frameworkRoleResource": framework,
+        "dependsOn": { "prepend": [], "remove": [] }
+    })
+}
+
+/// The plan of function `a` when it sets `role`, next to a function `b` on the shared role.
+fn with_function_role(role: Value) -> Value {
+    plan(&with_functions(json!({ "a": { "role": role }, "b": {} })))
+}
+
+// --- a function's own role --------------------------------------------------------------------
+
+#[test]
+fn function_on_the_shared_role() {
+    let p = plan(&with_functions(json!({ "my-fn": {} })));
+    assert_json(
+        function(&p, "my-fn"),
+        wiring("MyDashfnLambdaFunction", "shared", get_att(SHARED), json!(SHARED), json!(SHARED)),
+    );
+}
+
+#[test]
+fn arn_role_is_used_as_is_without_a_role_resource() {
+    let p = with_function_role(json!(ROLE_ARN));
+    assert_json(function(&p, "a"), wiring("ALambdaFunction", "custom", json!(ROLE_ARN), Value::Null, Value::Null));
+}
+
+#[test]
+fn logical_id_role_becomes_get_att_and_its_role_resource() {
+    let p = with_function_role(json!("MyRole"));
+    assert_json(function(&p, "a"), wiring("ALambdaFunction", "custom", get_att("MyRole"), json!("MyRole"), json!("MyRole")));
+}
+
+#[test]
+fn get_att_role_is_used_as_is_and_its_target_is_the_role_resource() {
+    let p = with_function_role(get_att("OtherRole"));
+    assert_json(
+        function(&p, "a"),
+        wiring("ALambdaFunction", "custom", get_att("OtherRole"), json!("OtherRole"), json!("OtherRole")),
+    );
+}
+
+#[test]
+fn import_value_role_has_no_role_resource() {
+    let role = json!({ "Fn::ImportValue": "shared-role-arn" });
+    let p = with_function_role(role.clone());
+    assert_json(function(&p, "a"), wiring("ALambdaFunction", "custom", role, Value::Null, Value::Null));
+}
+
+#[test]
+fn sub_role_has_no_role_resource() {
+    let role = json!({ "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/custom" });
+    let p = with_function_role(role.clone());
+    assert_json(function(&p, "a"), wiring("ALambdaFunction", "custom", role, Value::Null, Value::Null));
+}
+
+#[test]
+fn join_role_has_no_role_resource_but_the_framework_points_mappings_at_the_shared_role() {
+    let role = json!({ "Fn::Join": ["", ["arn:aws:iam::", { "Ref": "AWS::AccountId" }, ":role/custom"]] });
+    let p = with_function_role(role.clone());
+    assert_json(function(&p, "a"), wiring("ALambdaFunction", "custom", role, Value::Null, json!(SHARED)));
+}
+
+#[test]
+fn non_arn_string_with_a_colon_is_a_logical_id_for_the_lambda_but_not_for_the_framework_mappings() {
+    let p = with_function_role(json!("Role:odd"));
+    assert_json(
+        function(&p, "a"),
+        wiring("ALambdaFunction", "custom", get_att("Role:odd"), json!("Role:odd"), Value::Null),
+    );
+}
+
+#[test]
+fn dedicated_role_is_put_first_in_depends_on() {
+    let p = plan(&with_functions(json!({
+        "a": { "iam": { "role": { "statements": [{ "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "*" }] } } }
+    })));
+    assert_json(
+        function(&p, "a"),
+        json!({
+            "lambdaLogicalId": "ALambdaFunction",
+            "roleSource": "dedicated",
+            "role": get_att("AIamRoleLambdaExecution"),
+            "roleResource": "AIamRoleLambdaExecution",
+            "frameworkRoleResource": SHARED,
+            "dependsOn": { "prepend": ["AIamRoleLambdaExecution"], "remove": [] }
+        }),
+    );
+}
+
+// --- provider-level roles ---------------------------------------------------------------------
+
+#[test]
+fn provider_iam_role_arn_is_used_by_every_function_and_no_shared_role_is_made() {
+    let p = plan(&service(json!({ "iam": { "role": ROLE_ARN } }), json!({ "a": {}, "b": {} })));
+    for (key, lambda) in [("a", "ALambdaFunction"), ("b", "BLambdaFunction")] {
+        assert_json(function(&p, key), wiring(lambda, "custom", json!(ROLE_ARN), Value::Null, Value::Null));
+    }
+    assert!(p["roles"].get(SHARED).is_none());
+    assert_eq!(p["frameworkSharedRole"], Value::Null);
+    assert_json(&p["removeRoles"], json!([]));
+}
+
+#[test]
+fn provider_iam_role_logical_id_is_wired_like_a_function_role() {
+    let p = plan(&service(json!({ "iam": { "role": "ProvidedRole" } }), json!({ "a": {} })));
+    assert_json(
+        function(&p, "a"),
+        wiring("ALambdaFunction", "custom", get_att("ProvidedRole"), json!("ProvidedRole"), json!("ProvidedRole")),
+    );
+    assert!(p["roles"].get(SHARED).is_none());
+}
+
+#[test]
+fn provider_iam_role_intrinsic_is_an_existing_role() {
+    let role = json!({ "Fn::GetAtt": ["ProvidedRole", "Arn"] });
+    let p = plan(&service(json!({ "iam": { "role": role.clone() } }), json!({ "a": {} })));
+    assert_json(function(&p, "a"), wiring("ALambdaFunction", "custom", role, json!("ProvidedRole"), json!("ProvidedRole")));
+    assert!(p["roles"].get(SHARED).is_none());
+    assert_eq!(p["frameworkSharedRole"], Value::Null);
+}
+
+#[test]
+fn provider_iam_role_import_value_is_an_existing_role() {
+    let role = json!({ "Fn::ImportValue": "role-arn" });
+    let p = plan(&service(json!({ "iam": { "role": role.clone() } }), json!({ "a": {} })));
+    assert_json(function(&p, "a"), wiring("ALambdaFunction", "custom", role, Value::Null, Value::Null));
+    assert!(p["roles"].get(SHARED).is_none());
+}
+
+#[test]
+fn provider_iam_role_sub_or_join_is_an_existing_role() {
+    for role in [
+        json!({ "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/provided" }),
+        json!({ "Fn::Join": ["", ["arn:aws:iam::", { "Ref": "AWS::AccountId" }, ":role/provided"]] }),
+    ] {
+        let p = plan(&service(json!({ "iam": { "role": role.clone() } }), json!({ "a": {} })));
+        assert_json(&function(&p, "a")["role"], &role);
+        assert_eq!(function(&p, "a")["roleSource"], json!("custom"));
+        assert!(p["roles"].get(SHARED).is_none(), "no shared role with provider.iam.role = {role}");
+        assert_eq!(p["frameworkSharedRole"], Value::Null);
+    }
+}
+
+#[test]
+fn provider_iam_role_ref_is_not_an_existing_role() {
+    // `{Ref: X}` has no key containing `::`: the shared role is built and the Ref is ignored.
+    let p = plan(&service(json!({ "iam": { "role": { "Ref": "SomeRole" } } }), json!({ "a": {} })));
+    assert_json(function(&p, "a"), wiring("ALambdaFunction", "shared", get_att(SHARED), json!(SHARED), json!(SHARED)));
+    assert_json(shared_statements(&p), after_canonical_logs(vec![]));
+    assert_json(
+        &shared_role(&p)["Properties"]["RoleName"],
+        json!({ "Fn::Join": ["-", ["svc", "dev", { "Ref": "AWS::Region" }, "lambdaRole"]] }),
+    );
+    assert!(p["frameworkSharedRole"].is_object());
+}
+
+#[test]
+fn provider_role_is_used_and_no_shared_role_is_made() {
+    let p = plan(&service(json!({ "role": "LegacyRole" }), json!({ "a": {} })));
+    assert_json(
+        function(&p, "a"),
+        wiring("ALambdaFunction", "custom", get_att("LegacyRole"), json!("LegacyRole"), json!("LegacyRole")),
+    );
+    assert!(p["roles"].get(SHARED).is_none());
+    assert_eq!(p["frameworkSharedRole"], Value::Null);
+}
+
+#[test]
+fn provider_iam_role_beats_provider_role() {
+    let p = plan(&service(json!({ "iam": { "role": ROLE_ARN }, "role": "LegacyRole" }), json!({ "a": {} })));
+    assert_json(function(&p, "a"), wiring("ALambdaFunction", "custom", json!(ROLE_ARN), Value::Null, Value::Null));
+}
+
+#[test]
+fn function_role_beats_provider_iam_role() {
+    let p = plan(&service(json!({ "iam": { "role": ROLE_ARN } }), json!({ "a": { "role": "MyRole" }, "b": {} })));
+    assert_json(function(&p, "a"), wiring("ALambdaFunction", "custom", get_att("MyRole"), json!("MyRole"), json!("MyRole")));
+    assert_json(function(&p, "b"), wiring("BLambdaFunction", "custom", json!(ROLE_ARN), Value::Null, Value::Null));
+}
+
+// --- least privilege on the shared role (§6.3) ------------------------------------------------
+
+#[test]
+fn permissions_of_custom_role_functions_stay_off_our_shared_role_but_the_framework_has_them() {
+    let p = plan(&with_functions(json!({
+        "a": {
+            "role": "MyRole",
+            "onError": DLQ,
+            "tracing": true,
+            "events": [{ "sqs": QUEUE }, { "websocket": { "route": "$connect" } }]
+        },
+        "b": { "events": [{ "sqs": "arn:aws:sqs:us-east-1:123456789012:b" }] }
+    })));
+    let sqs = |queues: Value| allow(&["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], queues);
+    assert_json(
+        shared_statements(&p),
+        after_canonical_logs(vec![sqs(json!(["arn:aws:sqs:us-east-1:123456789012:b"]))]),
+    );
+    assert_json(
+        framework_statements(&p),
+        after_canonical_logs(vec![
+            sns_publish(DLQ),
+            xray(),
+            allow(&["execute-api:ManageConnections"], json!([sub("execute-api:*:*:*/@connections/*")])),
+            sqs(json!([QUEUE, "arn:aws:sqs:us-east-1:123456789012:b"])),
+        ]),
+    );
+}
+
+#[test]
+fn trust_principals_of_custom_role_functions_stay_off_our_shared_role() {
+    let p = plan(&with_functions(json!({
+        "a": { "role": ROLE_ARN, "events": [{ "schedule": { "rate": ["rate(1 hour)"], "method": "scheduler" } }] },
+        "b": {}
+    })));
+    assert_json(shared_principals(&p), json!(["lambda.amazonaws.com"]));
+    assert_json(&p["frameworkSharedRole"]["principals"], json!(["lambda.amazonaws.com", "scheduler.amazonaws.com"]));
+}
+
+// --- when there is no shared role (§3.1, §6.7) ------------------------------------------------
+
+#[test]
+fn no_shared_role_when_every_function_has_a_role() {
+    let p = plan(&with_functions(json!({ "a": { "role": ROLE_ARN }, "b": { "role": "MyRole" } })));
+    assert!(p["roles"].get(SHARED).is_none());
+    assert_eq!(p["frameworkSharedRole"], Value::Null);
+    assert_json(&p["removeRoles"], json!([]));
+}
+
+#[test]
+fn no_functions_no_role() {
+    let p = plan(&with_functions(json!({})));
+    assert_json(&p["roles"], json!({}));
+    assert_eq!(p["frameworkSharedRole"], Value::Null);
+}
+
+#[test]
+fn unused_shared_role_the_framework_would_make_is_removed() {
+    let p = plan(&with_functions(json!({
+        "a": { "iam": { "role": { "statements": [{ "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "*" }] } } }
+    })));
+    assert!(p["roles"].get(SHARED).is_none());
+    assert!(p["roles"].get("AIamRoleLambdaExecution").is_some());
+    assert_json(&p["removeRoles"], json!([SHARED]));
+}
+
+#[test]
+fn unused_shared_role_is_kept_with_a_warning_when_resources_refer_to_it() {
+    let provider_statement = json!({ "Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": "arn:aws:s3:::b" });
+    let mut input = service(
+        json!({ "iam": { "role": { "statements": [provider_statement.clone()] } } }),
+        json!({ "a": {
+            "iam": { "role": { "statements": [{ "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "*" }] } },
+            "events": [{ "sqs": QUEUE }]
+        } }),
+    );
+    input["resources"] = json!({ "Outputs": { "RoleArn": { "Value": get_att(SHARED) } } });
+    let p = plan(&input);
+    let kept = shared_role(&p);
+    let statements = statements_of(kept);
+    assert!(statements.as_array().unwrap().contains(&provider_statement), "keeps the provider statements: {statements}");
+    assert!(
+        !statements.to_string().contains("sqs:ReceiveMessage"),
+        "holds no permission of a function running elsewhere: {statements}"
+    );
+    assert_json(&p["removeRoles"], json!([]));
+    assert!(!p["warnings"].as_array().unwrap().is_empty(), "a warning says why the role is kept");
+}

@@ -293,22 +293,12 @@ pub struct Reconciled {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Items of `observed` not accounted for by `expected` (multiset difference, `_.isEqual` equality).
+/// Items of `observed` that equal (as `_.isEqual` says) no item of `expected`. Set semantics: how
+/// often the framework repeats a known statement differs between versions (lodash's `unionWith` in
+/// Serverless 3, `appendIfMissing` in osls), and a repeat grants nothing new.
 fn unaccounted<'a>(observed: &'a [Value], expected: &[&Value]) -> Vec<&'a Value> {
-    let mut budget: HashMap<String, usize> = HashMap::new();
-    for e in expected {
-        *budget.entry(canonical(e)).or_default() += 1;
-    }
-    observed
-        .iter()
-        .filter(|o| match budget.get_mut(&canonical(o)) {
-            Some(n) if *n > 0 => {
-                *n -= 1;
-                false
-            }
-            _ => true,
-        })
-        .collect()
+    let known: std::collections::HashSet<String> = expected.iter().map(|e| canonical(e)).collect();
+    observed.iter().filter(|o| !known.contains(&canonical(o))).collect()
 }
 
 fn observed_doc(role: &Value) -> RoleDoc {

@@ -7,7 +7,7 @@ use crate::cfn::{sub_arn, truthy};
 use crate::error::{Errors, SynthError};
 use crate::grants::{self, FnGrants};
 use crate::model::{Function, Mode, ProviderIamRole, RoleConfig, Service};
-use crate::naming::{self, GeneratedName, MAX_ROLE_NAME};
+use crate::naming::{self, GeneratedName};
 use crate::policy::{role_resource, RoleDoc};
 
 pub fn mode(svc: &Service) -> Mode {
@@ -116,15 +116,7 @@ fn auto_statements(svc: &Service, f: &Function, g: &FnGrants, principals: &mut V
 fn role_name(svc: &Service, f: &Function, errors: &mut Errors) -> Option<Value> {
     let path = format!("functions.{}", f.key);
     if let Some(name) = &f.iam.role.name {
-        if let Some(s) = name.as_str() {
-            if s.chars().count() > MAX_ROLE_NAME {
-                errors.push(SynthError::ExplicitRoleNameTooLong {
-                    path: format!("{path}.iam.role.name"),
-                    name: s.to_string(),
-                    length: s.chars().count(),
-                });
-            }
-        }
+        // checked where it was read
         return Some(name.clone());
     }
     match naming::dedicated_role_name(&svc.name, &svc.stage, &f.key, &svc.region) {
@@ -179,6 +171,12 @@ pub fn dedicated_role(svc: &Service, f: &Function, g: &FnGrants, errors: &mut Er
     extra.insert("Path".into(), path);
     extra.insert("RoleName".into(), name);
     let tags = merged_tags(provider.and_then(|p| p.tags.as_ref()), f.iam.role.tags.as_ref());
+    if tags.len() > crate::validate::MAX_TAGS {
+        errors.push(SynthError::InvalidTags {
+            path: format!("functions.{}.iam.role.tags", f.key),
+            problem: format!("with the provider's tags the role has {} tags; IAM allows {}", tags.len(), crate::validate::MAX_TAGS),
+        });
+    }
     if !tags.is_empty() {
         let list: Vec<Value> = tags.iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect();
         extra.insert("Tags".into(), Value::Array(list));

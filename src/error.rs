@@ -32,6 +32,21 @@ pub enum SynthError {
     #[error("{path}: cannot tell what kind of target the destination '{value}' is")]
     UnknownDestination { path: String, value: String },
 
+    #[error("{path}: invalid role name: {problem}")]
+    InvalidRoleName { path: String, problem: String },
+
+    #[error("{path}: invalid role path: {problem}")]
+    InvalidRolePath { path: String, problem: String },
+
+    #[error("{path}: {problem}")]
+    InvalidArn { path: String, problem: String },
+
+    #[error("{path}: invalid tags: {problem}")]
+    InvalidTags { path: String, problem: String },
+
+    #[error("the projected service is nested deeper than the engine reads ({detail})")]
+    InputTooDeep { detail: String },
+
     #[error("internal error in the IAM synthesis engine: {message}")]
     Internal { message: String },
 }
@@ -48,13 +63,18 @@ impl SynthError {
             SynthError::ProviderRoleWithPerFunction { .. } => "IAM_SYNTH_PROVIDER_ROLE_WITH_PER_FUNCTION",
             SynthError::InvalidMode { .. } => "IAM_SYNTH_INVALID_MODE",
             SynthError::UnknownDestination { .. } => "IAM_SYNTH_UNKNOWN_DESTINATION",
+            SynthError::InvalidRoleName { .. } => "IAM_SYNTH_INVALID_ROLE_NAME",
+            SynthError::InvalidRolePath { .. } => "IAM_SYNTH_INVALID_ROLE_PATH",
+            SynthError::InvalidArn { .. } => "IAM_SYNTH_INVALID_ARN",
+            SynthError::InvalidTags { .. } => "IAM_SYNTH_INVALID_TAGS",
+            SynthError::InputTooDeep { .. } => "IAM_SYNTH_INPUT_TOO_DEEP",
             SynthError::Internal { .. } => "IAM_SYNTH_INTERNAL",
         }
     }
 
     pub fn path(&self) -> &str {
         match self {
-            SynthError::InputNotObject { .. } | SynthError::Internal { .. } => "",
+            SynthError::InputNotObject { .. } | SynthError::Internal { .. } | SynthError::InputTooDeep { .. } => "",
             SynthError::InvalidType { path, .. }
             | SynthError::InvalidStatement { path, .. }
             | SynthError::RoleNameTooLong { path, .. }
@@ -62,7 +82,11 @@ impl SynthError {
             | SynthError::RoleConflict { path, .. }
             | SynthError::ProviderRoleWithPerFunction { path }
             | SynthError::InvalidMode { path, .. }
-            | SynthError::UnknownDestination { path, .. } => path,
+            | SynthError::UnknownDestination { path, .. }
+            | SynthError::InvalidRoleName { path, .. }
+            | SynthError::InvalidRolePath { path, .. }
+            | SynthError::InvalidArn { path, .. }
+            | SynthError::InvalidTags { path, .. } => path,
         }
     }
 
@@ -88,6 +112,17 @@ impl SynthError {
             SynthError::InvalidMode { .. } => "use `shared` (the default) or `perFunction`".into(),
             SynthError::UnknownDestination { .. } => {
                 "use a function key of this service, an ARN of a Lambda function, SQS queue, SNS topic or EventBridge bus, or an object with `type` (function, sqs, sns, eventBus) and `arn`".into()
+            }
+            SynthError::InvalidRoleName { .. } => {
+                "use at most 64 letters, digits and +=,.@_- (or leave the name out to get a generated one)".into()
+            }
+            SynthError::InvalidRolePath { .. } => "use '/' or a path like '/team/app/'".into(),
+            SynthError::InvalidArn { .. } => {
+                "give the policy's ARN, e.g. arn:aws:iam::aws:policy/ReadOnlyAccess, or a Ref/Fn::GetAtt/Fn::Sub/Fn::ImportValue".into()
+            }
+            SynthError::InvalidTags { .. } => "give at most 50 tags as `key: value` with string values".into(),
+            SynthError::InputTooDeep { .. } => {
+                "simplify the deeply nested value in serverless.yml (IAM settings are never that deep)".into()
             }
             SynthError::Internal { .. } => "please report this with the serverless.yml that caused it".into(),
         }

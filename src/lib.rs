@@ -9,6 +9,7 @@ pub mod naming;
 pub mod policy;
 pub mod shared;
 pub mod synth;
+pub mod validate;
 
 #[cfg(test)]
 mod tests;
@@ -21,8 +22,13 @@ use error::SynthError;
 
 fn respond<T: Serialize>(input: &str, run: fn(&Value) -> Result<T, Vec<SynthError>>) -> String {
     let outcome = std::panic::catch_unwind(|| {
-        let value: Value = serde_json::from_str(input)
-            .map_err(|e| vec![SynthError::Internal { message: format!("the plugin sent invalid JSON: {e}") }])?;
+        let value: Value = serde_json::from_str(input).map_err(|e| {
+            if e.to_string().contains("recursion limit") {
+                vec![SynthError::InputTooDeep { detail: e.to_string() }]
+            } else {
+                vec![SynthError::Internal { message: format!("the plugin sent invalid JSON: {e}") }]
+            }
+        })?;
         run(&value)
     })
     .unwrap_or_else(|panic| {

@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::cfn::{has_intrinsic_key, truthy, type_name};
 use crate::error::{Errors, SynthError};
+use crate::validate;
 
 #[derive(Debug, Clone)]
 pub struct Service {
@@ -188,19 +189,7 @@ impl Reader<'_> {
             });
             return s;
         };
-        let mut problems = Vec::new();
-        match m.get("Effect") {
-            None => problems.push("Effect is missing".to_string()),
-            Some(Value::String(e)) if e == "Allow" || e == "Deny" => {}
-            Some(other) => problems.push(format!("Effect must be \"Allow\" or \"Deny\", got {other}")),
-        }
-        for (a, b) in [("Action", "NotAction"), ("Resource", "NotResource")] {
-            match (m.contains_key(a), m.contains_key(b)) {
-                (false, false) => problems.push(format!("{a} (or {b}) is missing")),
-                (true, true) => problems.push(format!("it has both {a} and {b}; keep one")),
-                _ => {}
-            }
-        }
+        let problems = crate::validate::statement_problems(&m);
         if !problems.is_empty() {
             self.errors.push(SynthError::InvalidStatement { path: path.to_string(), problem: problems.join("; ") });
         }
@@ -215,7 +204,54 @@ impl Reader<'_> {
 
     fn tags(&mut self, v: Option<&Value>, path: &str) -> Option<Vec<(String, Value)>> {
         let m = self.object(v, path)?;
+        if m.len() > validate::MAX_TAGS {
+            let problem = format!("{} tags; IAM allows {}", m.len(), validate::MAX_TAGS);
+            self.errors.push(SynthError::InvalidTags { path: path.to_string(), problem });
+        }
+        for (k, v) in m {
+            if let Some(problem) = validate::tag_value_problem(v) {
+                self.errors.push(SynthError::InvalidTags { path: format!("{path}.{k}"), problem });
+            }
+        }
         Some(m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+    }
+
+    /// A value checked by `check`; problems are reported with `make`.
+    fn checked(
+        &mut self,
+        v: Option<&Value>,
+        path: &str,
+        check: fn(&Value) -> Option<String>,
+        make: fn(String, String) -> SynthError,
+    ) -> Option<Value> {
+        let v = v.filter(|v| truthy(Some(v)))?;
+        if let Some(problem) = check(v) {
+            self.errors.push(make(path.to_string(), problem));
+        }
+        Some(v.clone())
+    }
+
+    fn role_name(&mut self, v: Option<&Value>, path: &str) -> Option<Value> {
+        if let Some(Value::String(s)) = v {
+            let length = s.chars().count();
+            if length > crate::naming::MAX_ROLE_NAME {
+                self.errors.push(SynthError::ExplicitRoleNameTooLong { path: path.to_string(), name: s.clone(), length });
+                return Some(Value::String(s.clone()));
+            }
+        }
+        self.checked(v, path, validate::role_name_problem, |path, problem| SynthError::InvalidRoleName { path, problem })
+    }
+
+    fn arn(&mut self, v: Option<&Value>, path: &str) -> Option<Value> {
+        self.checked(v, path, validate::arn_problem, |path, problem| SynthError::InvalidArn { path, problem })
+    }
+
+    fn arns(&mut self, v: Option<&Value>, path: &str) -> Option<Vec<Value>> {
+        let list = self.list(v, path)?;
+        for (i, a) in list.iter().enumerate() {
+            self.arn(Some(a), &format!("{path}[{i}]"));
+        }
+        Some(list)
     }
 
     fn role_config(&mut self, m: &Map<String, Value>, path: &str) -> RoleConfig {
@@ -229,16 +265,17 @@ impl Reader<'_> {
                 None
             }
         };
-        let permissions_boundary = m
-            .get("permissionsBoundary")
-            .filter(|v| truthy(Some(v)))
-            .or_else(|| m.get("permissionBoundary").filter(|v| truthy(Some(v))))
-            .cloned();
+        let permissions_boundary = self
+            .arn(m.get("permissionsBoundary"), &format!("{path}.permissionsBoundary"))
+            .or_else(|| self.arn(m.get("permissionBoundary"), &format!("{path}.permissionBoundary")));
+        let role_path = self.checked(m.get("path"), &format!("{path}.path"), validate::path_problem, |path, problem| {
+            SynthError::InvalidRolePath { path, problem }
+        });
         RoleConfig {
-            name: m.get("name").filter(|v| truthy(Some(v))).cloned(),
-            path: m.get("path").filter(|v| truthy(Some(v))).cloned(),
+            name: self.role_name(m.get("name"), &format!("{path}.name")),
+            path: role_path,
             statements: self.statements(m.get("statements"), &format!("{path}.statements")),
-            managed_policies: self.list(m.get("managedPolicies"), &format!("{path}.managedPolicies")),
+            managed_policies: self.arns(m.get("managedPolicies"), &format!("{path}.managedPolicies")),
             permissions_boundary,
             tags: self.tags(m.get("tags"), &format!("{path}.tags")),
             mode,
@@ -281,8 +318,8 @@ impl Reader<'_> {
             iam_role,
             role: p.get("role").cloned(),
             legacy_statements: self.statements(p.get("iamRoleStatements"), "provider.iamRoleStatements"),
-            legacy_managed_policies: self.list(p.get("iamManagedPolicies"), "provider.iamManagedPolicies"),
-            role_permissions_boundary: p.get("rolePermissionsBoundary").filter(|v| truthy(Some(v))).cloned(),
+            legacy_managed_policies: self.arns(p.get("iamManagedPolicies"), "provider.iamManagedPolicies"),
+            role_permissions_boundary: self.arn(p.get("rolePermissionsBoundary"), "provider.rolePermissionsBoundary"),
             vpc: truthy(p.get("vpc")),
             tracing_lambda,
             kms_key_arn: p.get("kmsKeyArn").filter(|v| truthy(Some(v))).cloned(),
@@ -322,11 +359,13 @@ impl Reader<'_> {
         if role.managed_policies.as_ref().is_some_and(|m| !m.is_empty()) {
             requested_by.push(format!("{path}.iam.role.managedPolicies"));
         }
+        let legacy_name = self.role_name(f.get("iamRoleStatementsName"), &format!("{path}.iamRoleStatementsName"));
         if role.name.is_none() {
-            role.name = f.get("iamRoleStatementsName").filter(|v| truthy(Some(v))).cloned();
+            role.name = legacy_name;
         }
+        let legacy_boundary = self.arn(f.get("iamPermissionsBoundary"), &format!("{path}.iamPermissionsBoundary"));
         if role.permissions_boundary.is_none() {
-            role.permissions_boundary = f.get("iamPermissionsBoundary").filter(|v| truthy(Some(v))).cloned();
+            role.permissions_boundary = legacy_boundary;
         }
         let inherit_statements = match iam.and_then(|i| i.get("inheritStatements")) {
             Some(v) if !v.is_null() => self.boolean(Some(v), &format!("{path}.iam.inheritStatements")),
@@ -430,7 +469,10 @@ pub fn read_service(input: &Value) -> Result<(Service, Errors), Errors> {
         Some(v) => match r.object(Some(v), "custom.serverless-iam-roles-per-function") {
             Some(m) => LegacyCustom {
                 default_inherit: r.boolean(m.get("defaultInherit"), "custom.serverless-iam-roles-per-function.defaultInherit"),
-                global_permissions_boundary: m.get("iamGlobalPermissionsBoundary").filter(|v| truthy(Some(v))).cloned(),
+                global_permissions_boundary: r.arn(
+                    m.get("iamGlobalPermissionsBoundary"),
+                    "custom.serverless-iam-roles-per-function.iamGlobalPermissionsBoundary",
+                ),
             },
             None => LegacyCustom::default(),
         },

@@ -1,0 +1,170 @@
+//! Checks of single values against what IAM and CloudFormation accept (iam-behaviour.md §7).
+//! Each returns the problems found, in words for the error message.
+
+use serde_json::{Map, Value};
+
+use crate::cfn::type_name;
+
+pub const MAX_PATH: usize = 512;
+pub const MAX_TAGS: usize = 50;
+const STATEMENT_KEYS: [&str; 7] = ["Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"];
+
+/// A CloudFormation intrinsic function: an object with one key, `Ref` or `Fn::…`.
+pub fn is_intrinsic(v: &Value) -> bool {
+    match v.as_object() {
+        Some(m) if m.len() == 1 => m.keys().all(|k| k == "Ref" || k.starts_with("Fn::") || k == "Condition"),
+        _ => false,
+    }
+}
+
+fn describe(v: &Value) -> String {
+    match v {
+        Value::String(s) => format!("'{s}'"),
+        other => type_name(other).to_string(),
+    }
+}
+
+/// `service:Action` (wildcards allowed in the action part), or `*`.
+fn is_action(s: &str) -> bool {
+    if s == "*" {
+        return true;
+    }
+    let Some((service, action)) = s.split_once(':') else { return false };
+    !service.is_empty()
+        && service.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && !action.is_empty()
+        && action.chars().all(|c| c.is_ascii_alphanumeric() || c == '*' || c == '?')
+}
+
+fn one_or_many<'a>(v: &'a Value) -> Vec<&'a Value> {
+    match v {
+        Value::Array(a) => a.iter().collect(),
+        other => vec![other],
+    }
+}
+
+fn check_actions(key: &str, v: &Value, problems: &mut Vec<String>) {
+    if matches!(v, Value::Array(a) if a.is_empty()) {
+        problems.push(format!("{key} is an empty list"));
+        return;
+    }
+    if is_intrinsic(v) {
+        return;
+    }
+    for a in one_or_many(v) {
+        match a {
+            Value::String(s) if is_action(s) => {}
+            Value::String(s) => problems.push(format!("{key} '{s}' is not of the form service:Action")),
+            other if is_intrinsic(other) => {}
+            other => problems.push(format!("{key} must hold strings, got {}", type_name(other))),
+        }
+    }
+}
+
+fn check_resources(key: &str, v: &Value, problems: &mut Vec<String>) {
+    if matches!(v, Value::Array(a) if a.is_empty()) {
+        problems.push(format!("{key} is an empty list"));
+        return;
+    }
+    if is_intrinsic(v) {
+        return;
+    }
+    for r in one_or_many(v) {
+        match r {
+            Value::String(s) if s == "*" || s.starts_with("arn:") => {}
+            Value::String(s) => problems.push(format!("{key} '{s}' is neither an ARN nor '*'")),
+            other if is_intrinsic(other) => {}
+            other => problems.push(format!("{key} must hold ARNs or intrinsic functions, got {}", type_name(other))),
+        }
+    }
+}
+
+/// Everything wrong with one statement of an identity policy.
+pub fn statement_problems(m: &Map<String, Value>) -> Vec<String> {
+    let mut problems = Vec::new();
+    match m.get("Effect") {
+        None => problems.push("Effect is missing".to_string()),
+        Some(Value::String(e)) if e == "Allow" || e == "Deny" => {}
+        Some(other) => problems.push(format!("Effect must be \"Allow\" or \"Deny\", got {other}")),
+    }
+    for (a, b) in [("Action", "NotAction"), ("Resource", "NotResource")] {
+        match (m.get(a), m.get(b)) {
+            (None, None) => problems.push(format!("{a} (or {b}) is missing")),
+            (Some(_), Some(_)) => problems.push(format!("it has both {a} and {b}; keep one")),
+            (Some(v), None) | (None, Some(v)) => {
+                let key = if m.contains_key(a) { a } else { b };
+                if a == "Action" {
+                    check_actions(key, v, &mut problems);
+                } else {
+                    check_resources(key, v, &mut problems);
+                }
+            }
+        }
+    }
+    if let Some(c) = m.get("Condition") {
+        if !c.is_object() {
+            problems.push(format!("Condition must be an object, got {}", type_name(c)));
+        }
+    }
+    if let Some(sid) = m.get("Sid") {
+        match sid {
+            Value::String(s) if s.chars().all(|c| c.is_ascii_alphanumeric()) => {}
+            other => problems.push(format!("Sid must be letters and digits only, got {}", describe(other))),
+        }
+    }
+    for k in m.keys().filter(|k| !STATEMENT_KEYS.contains(&k.as_str())) {
+        problems.push(format!(
+            "'{k}' is not allowed in a role's policy (use Sid, Effect, Action/NotAction, Resource/NotResource, Condition)"
+        ));
+    }
+    problems
+}
+
+/// A role name's characters: `[A-Za-z0-9+=,.@_-]` (its length is checked apart; intrinsics are
+/// checked by CloudFormation).
+pub fn role_name_problem(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if s.is_empty() => Some("it is empty".into()),
+        Value::String(s) => s
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || "+=,.@_-".contains(*c)))
+            .map(|c| format!("'{s}' contains '{c}'; IAM allows letters, digits and +=,.@_-")),
+        other if is_intrinsic(other) => None,
+        other => Some(format!("expected a string, got {}", type_name(other))),
+    }
+}
+
+/// A role path: `/` or `/…/`, at most 512 printable ASCII characters.
+pub fn path_problem(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if s.len() > MAX_PATH => Some(format!("it has {} characters; IAM allows {MAX_PATH}", s.len())),
+        Value::String(s) if !(s.starts_with('/') && s.ends_with('/')) => {
+            Some(format!("'{s}' must be '/' or start and end with '/'"))
+        }
+        Value::String(s) if !s.chars().all(|c| ('\u{21}'..='\u{7e}').contains(&c)) => {
+            Some(format!("'{s}' contains characters IAM does not allow in a path"))
+        }
+        Value::String(_) => None,
+        other if is_intrinsic(other) => None,
+        other => Some(format!("expected a string, got {}", type_name(other))),
+    }
+}
+
+/// A managed policy or permissions boundary: an ARN or an intrinsic function.
+pub fn arn_problem(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if s.starts_with("arn:") => None,
+        other if is_intrinsic(other) => None,
+        other => Some(format!("expected an ARN (arn:…) or an intrinsic function, got {}", describe(other))),
+    }
+}
+
+/// A tag value: a string (or an intrinsic that gives one).
+pub fn tag_value_problem(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if s.chars().count() <= 256 => None,
+        Value::String(_) => Some("a tag value has at most 256 characters".into()),
+        other if is_intrinsic(other) => None,
+        other => Some(format!("expected a string, got {}", type_name(other))),
+    }
+}

@@ -416,6 +416,6 @@ pub fn function_grants(svc: &Service, f: &Function, flavor: Flavor, errors: &mut
         sqs: sqs(f),
         cloudfront: f.has_cloudfront_event(),
         vpc: f.vpc || p.vpc,
-        durable: flavor == Flavor::Ours && f.durable,
+        durable: f.durable,
     }
 }

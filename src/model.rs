@@ -379,6 +379,9 @@ impl Reader<'_> {
                 shaping.push(format!("{path}.iam.role.{key}"));
             }
         }
+        if role_obj.and_then(|r| r.get("managedPolicies")).and_then(Value::as_array).is_some_and(|a| a.is_empty()) {
+            shaping.push(format!("{path}.iam.role.managedPolicies"));
+        }
         if iam.is_some_and(|i| i.get("inheritStatements").is_some_and(|v| !v.is_null())) {
             shaping.push(format!("{path}.iam.inheritStatements"));
         }

@@ -114,6 +114,22 @@ pub fn shared_role_doc(svc: &Service, fns: &[(&Function, &FnGrants)], flavor: Fl
     for s in provider_statements(svc) {
         st.push(s);
     }
+    if flavor == Flavor::Framework {
+        // osls (not Serverless 3.40.0) grants durable functions on the shared role inline.
+        let durable: Vec<Value> = fns
+            .iter()
+            .filter(|(_, g)| g.durable)
+            .map(|(f, _)| {
+                crate::cfn::sub_arn(&format!(
+                    "lambda:${{AWS::Region}}:${{AWS::AccountId}}:function:{}:*/durable-execution/*/*",
+                    f.name
+                ))
+            })
+            .collect();
+        if !durable.is_empty() {
+            st.push(grants::allow(&["lambda:CheckpointDurableExecution", "lambda:GetDurableExecutionState"], Value::Array(durable)));
+        }
+    }
 
     // compileFunctions
     let mut granted_destinations: HashSet<String> = HashSet::new();
@@ -186,7 +202,7 @@ pub fn shared_role_doc(svc: &Service, fns: &[(&Function, &FnGrants)], flavor: Fl
     if fns.iter().any(|(_, g)| g.vpc) {
         managed.push(grants::vpc_managed_policy());
     }
-    if fns.iter().any(|(_, g)| g.durable) {
+    if flavor == Flavor::Ours && fns.iter().any(|(_, g)| g.durable) {
         managed.push(grants::durable_managed_policy());
     }
     RoleDoc { principals, statements: st.list, managed_policies: managed }

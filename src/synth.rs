@@ -169,9 +169,11 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
         .iter()
         .map(|f| {
             let mut g = grants::function_grants(&svc, f, Flavor::Framework, &mut Errors::default());
-            // 3.40.0 grants destinations only to functions without a role of their own.
+            // 3.40.0 grants destinations only to functions without a role of their own;
+            // osls grants durable execution only to functions on the shared role.
             if custom_role(&svc, f).is_some() {
                 g.destinations.clear();
+                g.durable = false;
             }
             g
         })
@@ -216,11 +218,13 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
                 None => continue,
             },
             _ => {
-                if let Some(setting) = f.iam.shaping.first() {
+                if let Some(first) = f.iam.shaping.first() {
+                    let settings = f.iam.shaping.join(", ");
+                    let verb = if f.iam.shaping.len() == 1 { "has" } else { "have" };
                     warnings.push(warning(
                         "IAM_SYNTH_FUNCTION_IAM_UNUSED",
-                        setting,
-                        format!("function '{}' runs under the shared role, so {setting} has no effect", f.key),
+                        first,
+                        format!("function '{}' runs under the shared role, so {settings} {verb} no effect", f.key),
                         "add iam.role.statements (even []) or iam.role.managedPolicies to give the function its own role",
                     ));
                 }

@@ -213,3 +213,23 @@ fn schedule_role_arn_is_patched_when_it_differs() {
     );
     assert_json(&r["patches"], json!({ "ASchedulerSchedule1": { "RoleArn": get_att("AIamRoleLambdaExecution") } }));
 }
+
+// osls writes an inline durable-execution statement on the shared role for every durable function
+// it believes runs there (it knows nothing of dedicated roles); it is recognised, not kept.
+#[test]
+fn the_osls_durable_statement_for_a_dedicated_function_is_recognised_and_dropped() {
+    let p = plan(&with_functions(json!({
+        "a": { "durableConfig": { "executionTimeout": 60 }, "iam": { "role": { "statements": [] } } },
+        "b": {}
+    })));
+    let osls_durable = json!({
+        "Effect": "Allow",
+        "Action": ["lambda:CheckpointDurableExecution", "lambda:GetDurableExecutionState"],
+        "Resource": [{ "Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:svc-dev-a:*/durable-execution/*/*" }]
+    });
+    let compiled = compiled_shared_role(after_canonical_logs(vec![osls_durable]));
+    let r = reconcile(&p, compiled, json!({}));
+    assert_eq!(warning_codes(&r["warnings"]), Vec::<String>::new());
+    assert!(r["roles"].get(SHARED).is_none(), "the planned shared role stands unchanged");
+    assert!(!statements_of(&p["roles"][SHARED]).to_string().contains("Durable"));
+}

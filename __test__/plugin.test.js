@@ -10,6 +10,7 @@ const ServerlessIamSynth = require('../js/index.js');
 const { project } = require('../js/project.js');
 
 const HOOKS = ['before:package:compileFunctions', 'package:compileFunctions', 'after:package:compileEvents'];
+const VALIDATE_HOOK = 'before:package:initialize';
 const SHARED = 'IamRoleLambdaExecution';
 const ACCOUNT = '123456789012';
 const QUEUE = `arn:aws:sqs:us-east-1:${ACCOUNT}:svc-jobs`;
@@ -271,9 +272,9 @@ describe('constructor: schema registration', () => {
 });
 
 describe('constructor: hooks', () => {
-  test('an aws service gets the three package hooks', () => {
+  test('an aws service gets the three package hooks and the early validation', () => {
     const plugin = new ServerlessIamSynth(sharedService(), {}, { log: makeLog() });
-    for (const hook of HOOKS) expect(typeof plugin.hooks[hook]).toBe('function');
+    for (const hook of [VALIDATE_HOOK, ...HOOKS]) expect(typeof plugin.hooks[hook]).toBe('function');
   });
 
   test('a non-aws provider gets no hooks', () => {
@@ -369,6 +370,25 @@ describe('package: engine errors', () => {
     expect(message).toMatch(/\bEffect\b/);
     expect(message).not.toMatch(/^\s+at\s/m);
     expect(message).not.toMatch(/\.node\b|index\.js|addon\.js/);
+  });
+});
+
+describe('package: early validation', () => {
+  test('a broken configuration fails at before:package:initialize, before anything is built', () => {
+    const serverless = sharedService();
+    serverless.service.provider.iam.role.statements = [{ Effect: 'Allow', Action: 'nope', Resource: '*' }];
+    const plugin = new ServerlessIamSynth(serverless, {}, { log: makeLog() });
+    expect(() => plugin.hooks[VALIDATE_HOOK]()).toThrow(ServerlessError);
+    expect(() => plugin.hooks[VALIDATE_HOOK]()).toThrow(/provider\.iam\.role\.statements\[0\].*'nope' is not of the form service:Action/);
+  });
+
+  test('a valid configuration passes silently and leaves the template alone', () => {
+    const serverless = sharedService();
+    const log = makeLog();
+    const before = JSON.stringify(serverless.service.provider.compiledCloudFormationTemplate);
+    new ServerlessIamSynth(serverless, {}, { log }).hooks[VALIDATE_HOOK]();
+    expect(JSON.stringify(serverless.service.provider.compiledCloudFormationTemplate)).toBe(before);
+    expect(log.warning).not.toHaveBeenCalled();
   });
 });
 

@@ -22,6 +22,8 @@ class ServerlessIamSynth {
     if (!serverless.service.provider || serverless.service.provider.name !== 'aws') return;
     this.provider = serverless.getProvider('aws');
     this.hooks = {
+      // Before anything is built: a configuration that cannot deploy fails here, with our message.
+      'before:package:initialize': () => this.validate(),
       // Before the framework compiles functions: it rewrites `vpc` and other settings in place.
       'before:package:compileFunctions': () => this.synthesize(),
       'package:compileFunctions': () => this.applyPlan(),
@@ -42,6 +44,14 @@ class ServerlessIamSynth {
 
   warn(diagnostics) {
     for (const d of diagnostics) this.log.warning(`${NAME}: ${d.message} [${d.code}]. ${d.hint}`);
+  }
+
+  validate() {
+    try {
+      engine.synthesize(project(this.serverless, this.provider));
+    } catch (error) {
+      this.rethrow(error);
+    }
   }
 
   synthesize() {

@@ -6,6 +6,7 @@ pub mod error;
 pub mod grants;
 pub mod model;
 pub mod naming;
+pub mod overrides;
 pub mod policy;
 pub mod shared;
 pub mod synth;

@@ -264,6 +264,7 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
     } else {
         Vec::new()
     };
+    warnings.extend(crate::overrides::override_warnings(&roles, input.get("resources")));
     Ok(Plan { roles, remove_roles, functions, framework_shared_role, warnings })
 }
 

@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 use crate::error::Diagnostic;
 use crate::synth;
 
+mod broken;
 mod fuzz;
 mod events;
 mod logs;

@@ -171,7 +171,9 @@ pub fn dedicated_role(svc: &Service, f: &Function, g: &FnGrants, errors: &mut Er
     extra.insert("Path".into(), path);
     extra.insert("RoleName".into(), name);
     let tags = merged_tags(provider.and_then(|p| p.tags.as_ref()), f.iam.role.tags.as_ref());
-    if tags.len() > crate::validate::MAX_TAGS {
+    // Each list alone was checked where it was read; report the merge only when that passed.
+    let within = |t: Option<&Vec<(String, Value)>>| t.map_or(0, Vec::len) <= crate::validate::MAX_TAGS;
+    if tags.len() > crate::validate::MAX_TAGS && within(provider.and_then(|p| p.tags.as_ref())) && within(f.iam.role.tags.as_ref()) {
         errors.push(SynthError::InvalidTags {
             path: format!("functions.{}.iam.role.tags", f.key),
             problem: format!("with the provider's tags the role has {} tags; IAM allows {}", tags.len(), crate::validate::MAX_TAGS),

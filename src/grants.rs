@@ -177,7 +177,17 @@ fn destination(svc: &Service, target: &Value, path: &str, errors: &mut Errors) -
                     return None;
                 }
             };
-            let resource = o.get("arn").cloned().unwrap_or(Value::Null);
+            let resource = match o.get("arn") {
+                Some(arn) if arn.is_string() || crate::validate::is_intrinsic(arn) => arn.clone(),
+                other => {
+                    errors.push(SynthError::InvalidType {
+                        path: format!("{path}.arn"),
+                        expected: "the target's ARN (a string or an intrinsic function)".into(),
+                        found: other.map_or("nothing", crate::cfn::type_name).into(),
+                    });
+                    return None;
+                }
+            };
             Some(Destination { memo: None, statement: json!({ "Effect": "Allow", "Action": action, "Resource": resource }) })
         }
         _ => {

@@ -138,7 +138,7 @@ pub fn role_name_problem(v: &Value) -> Option<String> {
 pub fn path_problem(v: &Value) -> Option<String> {
     match v {
         Value::String(s) if s.len() > MAX_PATH => Some(format!("it has {} characters; IAM allows {MAX_PATH}", s.len())),
-        Value::String(s) if !(s.starts_with('/') && s.ends_with('/')) => {
+        Value::String(s) if s != "/" && !(s.len() >= 3 && s.starts_with('/') && s.ends_with('/')) => {
             Some(format!("'{s}' must be '/' or start and end with '/'"))
         }
         Value::String(s) if !s.chars().all(|c| ('\u{21}'..='\u{7e}').contains(&c)) => {

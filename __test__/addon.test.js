@@ -326,3 +326,12 @@ describe('index.d.ts', () => {
     expect(code).not.toMatch(/\bany\b/);
   });
 });
+
+describe('absurdly large input', () => {
+  test('is refused with IAM_SYNTH_INPUT_TOO_LARGE, without throwing', () => {
+    const huge = JSON.stringify({ service: 'svc', provider: {}, functions: {}, custom: { blob: 'x'.repeat(65 * 1024 * 1024) } });
+    const answer = JSON.parse(require('../index.js').synthesize(huge));
+    expect(answer.ok).toBe(false);
+    expect(answer.errors.map((e) => e.code)).toEqual(['IAM_SYNTH_INPUT_TOO_LARGE']);
+  });
+});

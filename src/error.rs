@@ -44,6 +44,9 @@ pub enum SynthError {
     #[error("{path}: invalid tags: {problem}")]
     InvalidTags { path: String, problem: String },
 
+    #[error("the projected service is {bytes} bytes of JSON; the engine reads at most {limit}")]
+    InputTooLarge { bytes: usize, limit: usize },
+
     #[error("the projected service is nested deeper than the engine reads ({detail})")]
     InputTooDeep { detail: String },
 
@@ -68,13 +71,15 @@ impl SynthError {
             SynthError::InvalidArn { .. } => "IAM_SYNTH_INVALID_ARN",
             SynthError::InvalidTags { .. } => "IAM_SYNTH_INVALID_TAGS",
             SynthError::InputTooDeep { .. } => "IAM_SYNTH_INPUT_TOO_DEEP",
+            SynthError::InputTooLarge { .. } => "IAM_SYNTH_INPUT_TOO_LARGE",
             SynthError::Internal { .. } => "IAM_SYNTH_INTERNAL",
         }
     }
 
     pub fn path(&self) -> &str {
         match self {
-            SynthError::InputNotObject { .. } | SynthError::Internal { .. } | SynthError::InputTooDeep { .. } => "",
+            SynthError::InputNotObject { .. } | SynthError::Internal { .. } | SynthError::InputTooDeep { .. }
+            | SynthError::InputTooLarge { .. } => "",
             SynthError::InvalidType { path, .. }
             | SynthError::InvalidStatement { path, .. }
             | SynthError::RoleNameTooLong { path, .. }
@@ -123,6 +128,9 @@ impl SynthError {
             SynthError::InvalidTags { .. } => "give at most 50 tags as `key: value` with string values".into(),
             SynthError::InputTooDeep { .. } => {
                 "simplify the deeply nested value in serverless.yml (IAM settings are never that deep)".into()
+            }
+            SynthError::InputTooLarge { .. } => {
+                "the IAM-relevant part of the service (provider, functions with their events, custom, resources) is far larger than any real service; look for a generated or runaway value".into()
             }
             SynthError::Internal { .. } => "please report this with the serverless.yml that caused it".into(),
         }

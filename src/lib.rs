@@ -21,8 +21,15 @@ use serde_json::{json, Value};
 
 use error::SynthError;
 
+/// The largest projection the engine reads: a service at CloudFormation's 500-resource limit with
+/// generous events projects to a few MiB.
+pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
+
 fn respond<T: Serialize>(input: &str, run: fn(&Value) -> Result<T, Vec<SynthError>>) -> String {
     let outcome = std::panic::catch_unwind(|| {
+        if input.len() > MAX_INPUT_BYTES {
+            return Err(vec![SynthError::InputTooLarge { bytes: input.len(), limit: MAX_INPUT_BYTES }]);
+        }
         let value: Value = serde_json::from_str(input).map_err(|e| {
             if e.to_string().contains("recursion limit") {
                 vec![SynthError::InputTooDeep { detail: e.to_string() }]

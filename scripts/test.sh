@@ -11,5 +11,13 @@ if [ -z "${CFN_LINT:-}" ] && ! .venv/bin/cfn-lint --version 2>/dev/null | grep -
   .venv/bin/pip install --quiet --disable-pip-version-check "cfn-lint==$CFN_LINT_VERSION"
 fi
 
+# moto and boto3 for the deploy check (__test__/e2e/deploy.e2e.test.js), in the same venv; reinstalled
+# when scripts/deploy-check-requirements.txt changes. cfn-lint is named again so pip keeps its version.
+if [ -z "${DEPLOY_PYTHON:-}" ] && ! cmp -s scripts/deploy-check-requirements.txt .venv/deploy-check-requirements.txt; then
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check -r scripts/deploy-check-requirements.txt "cfn-lint==$CFN_LINT_VERSION"
+  cp scripts/deploy-check-requirements.txt .venv/deploy-check-requirements.txt
+fi
+
 cargo test --release --quiet
 npx jest "$@"

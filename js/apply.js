@@ -19,6 +19,7 @@ function removeRoles(resources, ids) {
 function applyPlan(resources, plan) {
   removeRoles(resources, plan.removeRoles);
   putRoles(resources, plan.roles, { skip: SHARED_ROLE });
+  putRoles(resources, plan.managedPolicies || {});
   for (const fp of Object.values(plan.functions)) {
     const lambda = resources[fp.lambdaLogicalId];
     if (!lambda) continue;
@@ -53,6 +54,7 @@ function reconcileRequest(resources, plan) {
 /** At after:package:compileEvents: every role as planned, plus what reconciliation kept. */
 function applyReconciled(resources, plan, reconciled) {
   putRoles(resources, plan.roles);
+  putRoles(resources, plan.managedPolicies || {});
   putRoles(resources, reconciled.roles);
   removeRoles(resources, reconciled.removeRoles);
   for (const [id, patch] of Object.entries(reconciled.patches)) {

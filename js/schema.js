@@ -35,6 +35,11 @@ const functionProperties = {
 
 const customProperties = {
   properties: {
+    iamSynth: {
+      type: 'object',
+      properties: { policySize: { enum: ['compact', 'split', 'error'] } },
+      additionalProperties: false,
+    },
     'serverless-iam-roles-per-function': {
       type: 'object',
       properties: {

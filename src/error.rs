@@ -50,6 +50,12 @@ pub enum SynthError {
     #[error("the projected service is nested deeper than the engine reads ({detail})")]
     InputTooDeep { detail: String },
 
+    #[error("{role}: its policy is {size} characters, over IAM's limit of {limit}, and cannot be brought under it ({why}). Largest statements: {largest}")]
+    PolicyTooLarge { path: String, role: String, size: usize, limit: usize, why: String, largest: String },
+
+    #[error("{path}: unknown value '{value}'")]
+    InvalidOption { path: String, value: String, expected: String },
+
     #[error("internal error in the IAM synthesis engine: {message}")]
     Internal { message: String },
 }
@@ -72,6 +78,8 @@ impl SynthError {
             SynthError::InvalidTags { .. } => "IAM_SYNTH_INVALID_TAGS",
             SynthError::InputTooDeep { .. } => "IAM_SYNTH_INPUT_TOO_DEEP",
             SynthError::InputTooLarge { .. } => "IAM_SYNTH_INPUT_TOO_LARGE",
+            SynthError::PolicyTooLarge { .. } => "IAM_SYNTH_POLICY_TOO_LARGE",
+            SynthError::InvalidOption { .. } => "IAM_SYNTH_INVALID_OPTION",
             SynthError::Internal { .. } => "IAM_SYNTH_INTERNAL",
         }
     }
@@ -91,7 +99,9 @@ impl SynthError {
             | SynthError::InvalidRoleName { path, .. }
             | SynthError::InvalidRolePath { path, .. }
             | SynthError::InvalidArn { path, .. }
-            | SynthError::InvalidTags { path, .. } => path,
+            | SynthError::InvalidTags { path, .. }
+            | SynthError::PolicyTooLarge { path, .. }
+            | SynthError::InvalidOption { path, .. } => path,
         }
     }
 
@@ -132,6 +142,10 @@ impl SynthError {
             SynthError::InputTooLarge { .. } => {
                 "the IAM-relevant part of the service (provider, functions with their events, custom, resources) is far larger than any real service; look for a generated or runaway value".into()
             }
+            SynthError::PolicyTooLarge { .. } => {
+                "give the largest functions their own roles (iam.role.statements, or provider.iam.role.mode: perFunction), move broad grants into managed policies, or set custom.iamSynth.policySize: compact to let the plugin compact and split the policy".into()
+            }
+            SynthError::InvalidOption { expected, .. } => format!("use one of: {expected}"),
             SynthError::Internal { .. } => "please report this with the serverless.yml that caused it".into(),
         }
     }

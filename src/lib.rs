@@ -1,5 +1,6 @@
 //! The napi boundary: JSON in, JSON out; errors and panics become coded diagnostics.
 
+pub mod budget;
 pub mod cfn;
 pub mod dedicated;
 pub mod error;
@@ -9,6 +10,7 @@ pub mod naming;
 pub mod overrides;
 pub mod policy;
 pub mod shared;
+pub mod size;
 pub mod synth;
 pub mod validate;
 

@@ -15,6 +15,8 @@ pub struct Service {
     pub provider: Provider,
     pub functions: Vec<Function>,
     pub legacy_custom: LegacyCustom,
+    /// `custom.iamSynth.policySize`.
+    pub policy_size: crate::budget::Mode,
 }
 
 /// What `provider.iam.role` is.
@@ -481,5 +483,21 @@ pub fn read_service(input: &Value) -> Result<(Service, Errors), Errors> {
         },
         None => LegacyCustom::default(),
     };
-    Ok((Service { name, stage, region, provider, functions, legacy_custom }, errors))
+    let synth_custom = root.get("custom").and_then(Value::as_object).and_then(|c| c.get("iamSynth"));
+    let mut r = Reader { errors: &mut errors };
+    let policy_size = match r.object(synth_custom, "custom.iamSynth").and_then(|m| m.get("policySize")) {
+        None | Some(Value::Null) => crate::budget::Mode::Compact,
+        Some(Value::String(v)) if v == "compact" => crate::budget::Mode::Compact,
+        Some(Value::String(v)) if v == "split" => crate::budget::Mode::Split,
+        Some(Value::String(v)) if v == "error" => crate::budget::Mode::Error,
+        Some(other) => {
+            r.errors.push(SynthError::InvalidOption {
+                path: "custom.iamSynth.policySize".into(),
+                value: other.as_str().map(str::to_string).unwrap_or_else(|| other.to_string()),
+                expected: "compact (the default), split, error".into(),
+            });
+            crate::budget::Mode::Compact
+        }
+    };
+    Ok((Service { name, stage, region, provider, functions, legacy_custom, policy_size }, errors))
 }

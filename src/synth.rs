@@ -43,6 +43,10 @@ pub struct FunctionPlan {
     /// The role resource Serverless 3.40.0 makes its event source mappings depend on.
     pub framework_role_resource: Option<String>,
     pub depends_on: DependsOnPatch,
+    /// Managed policies the policy size budget split off its role: the Lambda and its event
+    /// source mappings depend on them too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policy_resources: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -58,6 +62,14 @@ pub struct Plan {
     /// added by something this engine does not know.
     pub framework_shared_role: Option<RoleDoc>,
     pub warnings: Vec<Diagnostic>,
+    /// `AWS::IAM::ManagedPolicy` resources split off roles over the size limit, by logical id.
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub managed_policies: Map<String, Value>,
+    /// Every generated role's policy sizes against IAM's limits.
+    #[serde(default)]
+    pub sizes: Vec<crate::budget::RoleSizes>,
+    #[serde(default)]
+    pub size_assumption: String,
 }
 
 /// The role the framework would give a function other than the shared role (`getCustomExecutionRole`).
@@ -157,6 +169,7 @@ fn function_plan(f: &Function, role_source: RoleSource, role: Value, role_resour
         role_resource,
         framework_role_resource: framework,
         depends_on: DependsOnPatch { prepend, remove: Vec::new() },
+        policy_resources: Vec::new(),
     }
 }
 
@@ -182,7 +195,7 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
         errors.push(SynthError::ProviderRoleWithPerFunction { path: "provider.role".into() });
     }
 
-    let mut functions = Map::new();
+    let mut function_plans: Vec<(String, FunctionPlan)> = Vec::new();
     let mut dedicated_roles = Map::new();
     let mut on_shared: Vec<(&Function, &FnGrants)> = Vec::new();
     for (f, g) in svc.functions.iter().zip(&ours) {
@@ -233,7 +246,7 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
                 function_plan(f, RoleSource::Shared, get_att_arn(SHARED_ROLE_ID), Some(shared), framework_resource, Vec::new())
             }
         };
-        functions.insert(f.key.clone(), serde_json::to_value(plan).map_err(internal)?);
+        function_plans.push((f.key.clone(), plan));
     }
     if !errors.is_empty() {
         return Err(errors.0);
@@ -259,13 +272,51 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
         ));
     }
     roles.extend(dedicated_roles);
+
+    // the policy size budget
+    let mut managed_policies = Map::new();
+    let mut sizes = Vec::new();
+    for (id, role) in roles.iter_mut() {
+        match crate::budget::apply(id, role, svc.policy_size) {
+            Ok((budgeted, policies, measured, notes)) => {
+                *role = budgeted;
+                let ids: Vec<String> = policies.iter().map(|(pid, _)| pid.clone()).collect();
+                if !ids.is_empty() {
+                    for (_, fp) in function_plans.iter_mut().filter(|(_, fp)| fp.role_resource.as_deref() == Some(id.as_str())) {
+                        fp.depends_on.prepend.extend(ids.iter().cloned());
+                        fp.policy_resources = ids.clone();
+                    }
+                }
+                managed_policies.extend(policies);
+                sizes.push(measured);
+                warnings.extend(notes);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors.0);
+    }
+    let mut functions = Map::new();
+    for (key, plan) in function_plans {
+        functions.insert(key, serde_json::to_value(plan).map_err(internal)?);
+    }
     let remove_roles = if framework_shared_role.is_some() && !roles.contains_key(SHARED_ROLE_ID) {
         vec![SHARED_ROLE_ID.to_string()]
     } else {
         Vec::new()
     };
     warnings.extend(crate::overrides::override_warnings(&roles, input.get("resources")));
-    Ok(Plan { roles, remove_roles, functions, framework_shared_role, warnings })
+    Ok(Plan {
+        roles,
+        remove_roles,
+        functions,
+        framework_shared_role,
+        warnings,
+        managed_policies,
+        sizes,
+        size_assumption: crate::size::ASSUMPTION.to_string(),
+    })
 }
 
 fn internal(e: impl std::fmt::Display) -> Vec<SynthError> {
@@ -473,6 +524,11 @@ fn rewire(req: &ReconcileRequest, out: &mut Reconciled) -> Result<(), Vec<SynthE
                 if let Some(ours) = &fp.role_resource {
                     if !deps.contains(ours) {
                         deps.insert(0, ours.clone());
+                    }
+                }
+                for policy in &fp.policy_resources {
+                    if !deps.contains(policy) {
+                        deps.push(policy.clone());
                     }
                 }
                 deps.retain(|d| !removed.contains(&d));

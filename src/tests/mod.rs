@@ -15,6 +15,7 @@ use crate::error::Diagnostic;
 use crate::synth;
 
 mod broken;
+mod budget;
 mod determinism;
 mod fuzz;
 mod events;

@@ -136,21 +136,25 @@ pub fn compact(statements: &[Value]) -> Vec<Value> {
     dedupe(merged)
 }
 
-/// A plain statement too large for any one document, cut into statements over parts of its
-/// resource list (same grants).
+/// A plain statement too large for any one document, cut into statements over consecutive parts of
+/// its resource list, each as large as a document allows (same grants).
 fn cut(s: &Value, limit: usize) -> Vec<Value> {
     let one_doc = |x: &Value| document_size(std::slice::from_ref(x));
     if one_doc(s) <= limit || !plain(s) {
         return vec![s.clone()];
     }
-    let resources = items(&s["Resource"]);
-    if resources.len() < 2 {
-        return vec![s.clone()];
-    }
-    let (left, right) = resources.split_at(resources.len() / 2);
     let make = |r: &[Value]| build(&s["Effect"], items(&s["Action"]), r.to_vec(), s.get("Condition"));
-    let mut out = cut(&make(left), limit);
-    out.extend(cut(&make(right), limit));
+    let mut out = Vec::new();
+    let mut part: Vec<Value> = Vec::new();
+    for r in items(&s["Resource"]) {
+        part.push(r);
+        if part.len() > 1 && one_doc(&make(&part)) > limit {
+            let last = part.pop().expect("just pushed");
+            out.push(make(&part));
+            part = vec![last];
+        }
+    }
+    out.push(make(&part));
     out
 }
 

@@ -352,9 +352,9 @@ pub struct Reconciled {
 /// Items of `observed` that equal (as `_.isEqual` says) no item of `expected`. Set semantics: how
 /// often the framework repeats a known statement differs between versions (lodash's `unionWith` in
 /// Serverless 3, `appendIfMissing` in osls), and a repeat grants nothing new.
-fn unaccounted<'a>(observed: &'a [Value], expected: &[&Value]) -> Vec<&'a Value> {
-    let known: std::collections::HashSet<String> = expected.iter().map(|e| canonical(e)).collect();
-    observed.iter().filter(|o| !known.contains(&canonical(o))).collect()
+fn unaccounted(observed: &[Value], expected: &[Value]) -> Vec<Value> {
+    let known: std::collections::HashSet<String> = expected.iter().map(canonical).collect();
+    observed.iter().filter(|o| !known.contains(&canonical(o))).cloned().collect()
 }
 
 fn observed_doc(role: &Value) -> RoleDoc {
@@ -380,72 +380,61 @@ fn warning(code: &str, path: &str, message: String, hint: &str) -> Diagnostic {
     Diagnostic { code: code.into(), path: path.into(), message, hint: hint.into() }
 }
 
+/// What the compiled shared role holds of one kind beyond what the framework is known to add, each
+/// reported as a warning.
+fn unknown_grants(observed: &[Value], expected: &[Value], code: &str, what: &str, out: &mut Reconciled) -> Vec<Value> {
+    let extra = unaccounted(observed, expected);
+    for x in &extra {
+        out.warnings.push(warning(
+            code,
+            SHARED_ROLE_ID,
+            format!("{what} this plugin does not know the origin of: {x}"),
+            "the plugin kept it on the shared role; if it belongs to a function with its own role, grant it there",
+        ));
+    }
+    extra
+}
+
+/// Appends `items` to the list at `pointer`, creating the list when `empty` says how.
+fn append(props: &mut Map<String, Value>, key: &str, pointer: &str, empty: Value, items: Vec<Value>) {
+    if items.is_empty() {
+        return;
+    }
+    let slot = props.entry(key).or_insert(empty);
+    if let Some(list) = slot.pointer_mut(pointer).and_then(Value::as_array_mut) {
+        list.extend(items);
+    }
+}
+
 /// Adds to our shared role what the compiled one holds beyond what the framework is known to add.
 fn keep_unknown_grants(req: &ReconcileRequest, out: &mut Reconciled) {
     let (Some(observed), Some(expected)) = (&req.shared_role, &req.plan.framework_shared_role) else { return };
     let Some(mut ours) = req.plan.roles.get(SHARED_ROLE_ID).cloned() else { return };
     let observed = observed_doc(observed);
-    let hint = "the plugin kept it on the shared role; if it belongs to a function with its own role, grant it there";
-    let known_statements: Vec<&Value> = expected.statements.iter().collect();
-    let extra_statements: Vec<Value> = unaccounted(&observed.statements, &known_statements).into_iter().cloned().collect();
-    for s in &extra_statements {
-        out.warnings.push(warning(
-            "IAM_SYNTH_UNKNOWN_STATEMENT",
-            "IamRoleLambdaExecution",
-            format!("the shared role holds a statement this plugin does not know the origin of: {s}"),
-            hint,
-        ));
-    }
-    let known_managed: Vec<&Value> = expected.managed_policies.iter().collect();
-    let extra_managed: Vec<Value> = unaccounted(&observed.managed_policies, &known_managed).into_iter().cloned().collect();
-    for m in &extra_managed {
-        out.warnings.push(warning(
-            "IAM_SYNTH_UNKNOWN_MANAGED_POLICY",
-            "IamRoleLambdaExecution",
-            format!("the shared role has a managed policy this plugin does not know the origin of: {m}"),
-            hint,
-        ));
-    }
-    let observed_principals: Vec<Value> = observed.principals.iter().map(|p| json!(p)).collect();
-    let expected_principals: Vec<Value> = expected.principals.iter().map(|p| json!(p)).collect();
-    let extra_principals: Vec<Value> =
-        unaccounted(&observed_principals, &expected_principals.iter().collect::<Vec<_>>()).into_iter().cloned().collect();
-    if extra_statements.is_empty() && extra_managed.is_empty() && extra_principals.is_empty() {
+    let as_values = |names: &[String]| names.iter().map(|n| json!(n)).collect::<Vec<Value>>();
+    let statements = unknown_grants(&observed.statements, &expected.statements, "IAM_SYNTH_UNKNOWN_STATEMENT", "the shared role holds a statement", out);
+    let managed = unknown_grants(
+        &observed.managed_policies,
+        &expected.managed_policies,
+        "IAM_SYNTH_UNKNOWN_MANAGED_POLICY",
+        "the shared role has a managed policy",
+        out,
+    );
+    let principals = unknown_grants(
+        &as_values(&observed.principals),
+        &as_values(&expected.principals),
+        "IAM_SYNTH_UNKNOWN_PRINCIPAL",
+        "the shared role's trust policy names a service",
+        out,
+    );
+    if statements.is_empty() && managed.is_empty() && principals.is_empty() {
         return;
     }
     let Some(props) = ours.get_mut("Properties").and_then(Value::as_object_mut) else { return };
-    if !extra_statements.is_empty() {
-        if !props.contains_key("Policies") {
-            let empty = json!([{ "PolicyName": observed_policy_name(req), "PolicyDocument": { "Version": "2012-10-17", "Statement": [] } }]);
-            props.insert("Policies".into(), empty);
-        }
-        if let Some(list) = props.pointer_mut_statements() {
-            list.extend(extra_statements);
-        }
-    }
-    if !extra_managed.is_empty() {
-        let list = props.entry("ManagedPolicyArns").or_insert_with(|| json!([]));
-        if let Some(a) = list.as_array_mut() {
-            a.extend(extra_managed);
-        }
-    }
-    if !extra_principals.is_empty() {
-        for p in &extra_principals {
-            out.warnings.push(warning(
-                "IAM_SYNTH_UNKNOWN_PRINCIPAL",
-                "IamRoleLambdaExecution",
-                format!("the shared role's trust policy names a service this plugin does not know the origin of: {p}"),
-                hint,
-            ));
-        }
-        if let Some(a) = props
-            .get_mut("AssumeRolePolicyDocument")
-            .and_then(|d| d.pointer_mut("/Statement/0/Principal/Service"))
-            .and_then(Value::as_array_mut)
-        {
-            a.extend(extra_principals);
-        }
-    }
+    let empty_policy = json!([{ "PolicyName": observed_policy_name(req), "PolicyDocument": { "Version": "2012-10-17", "Statement": [] } }]);
+    append(props, "Policies", "/0/PolicyDocument/Statement", empty_policy, statements);
+    append(props, "ManagedPolicyArns", "", json!([]), managed);
+    append(props, "AssumeRolePolicyDocument", "/Statement/0/Principal/Service", Value::Null, principals);
     out.roles.insert(SHARED_ROLE_ID.to_string(), ours);
 }
 
@@ -455,16 +444,6 @@ fn observed_policy_name(req: &ReconcileRequest) -> Value {
         .and_then(|r| r.pointer("/Properties/Policies/0/PolicyName"))
         .cloned()
         .unwrap_or(Value::Null)
-}
-
-trait StatementsMut {
-    fn pointer_mut_statements(&mut self) -> Option<&mut Vec<Value>>;
-}
-
-impl StatementsMut for Map<String, Value> {
-    fn pointer_mut_statements(&mut self) -> Option<&mut Vec<Value>> {
-        self.get_mut("Policies")?.pointer_mut("/0/PolicyDocument/Statement")?.as_array_mut()
-    }
 }
 
 /// The first `Fn::GetAtt` target found anywhere in `v`.

@@ -9,11 +9,8 @@ function load() {
     try {
       binding = require('../index.js');
     } catch (cause) {
-      const platform = `${process.platform}-${process.arch}`;
       const error = new Error(
-        `serverless-iam-synth: no native engine for this platform (${platform}). ` +
-          'Reinstall the plugin with `npm install serverless-iam-synth` so npm picks the prebuilt binary ' +
-          'for your platform, or build it from a clone with a Rust toolchain (`npm install` in the repository).'
+        missingBinaryMessage(platformName(), require('../package.json'), isInstalled, loadFailure(cause))
       );
       error.code = 'IAM_SYNTH_NO_BINARY';
       error.cause = cause;
@@ -21,6 +18,67 @@ function load() {
     }
   }
   return binding;
+}
+
+/** This machine as napi-rs names its binary packages: linux-x64-gnu, darwin-arm64, win32-x64-msvc... */
+function platformName() {
+  const { platform, arch } = process;
+  if (platform === 'win32') return `${platform}-${arch}-msvc`;
+  if (platform !== 'linux') return `${platform}-${arch}`;
+  process.report.excludeNetwork = true;
+  const glibc = process.report.getReport().header.glibcVersionRuntime;
+  return `${platform}-${arch}-${glibc ? 'gnu' : 'musl'}`;
+}
+
+/** The first reason the loader gives other than a missing file, e.g. a wrong ELF class or GLIBC version. */
+function loadFailure(error) {
+  for (let e = error && error.cause; e; e = e.cause) {
+    const message = String(e.message || e).split('\n')[0];
+    if (!/Cannot find module/.test(message)) return message;
+  }
+  return 'unknown reason';
+}
+
+function isInstalled(name) {
+  try {
+    require.resolve(`${name}/package.json`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What to tell a user whose machine has no loadable engine. The published package lists one binary
+ * package per supported platform in its optionalDependencies; a clone lists none and builds its own.
+ */
+function missingBinaryMessage(platform, pkg, installed, reason) {
+  const head = `serverless-iam-synth: no native engine for this platform (${platform}).`;
+  const binaries = Object.keys(pkg.optionalDependencies || {});
+  if (binaries.length === 0) {
+    return `${head} This copy is a source checkout; build the engine with \`npm run build\` (needs a Rust toolchain).`;
+  }
+  const wanted = `${pkg.name}-${platform}`;
+  if (!binaries.includes(wanted)) {
+    const supported = binaries.map((b) => b.slice(pkg.name.length + 1)).join(', ');
+    return (
+      `${head} Prebuilt engines exist for ${supported}. ` +
+      'On another platform, build the engine from a clone of the repository with a Rust toolchain ' +
+      '(`npm install && npm run build`) and install the plugin from that folder.'
+    );
+  }
+  if (installed(wanted)) {
+    return (
+      `${head} Its binary package ${wanted} is installed but does not load (${reason}). ` +
+      `Reinstall both at the same version: \`npm install --save-dev serverless-iam-synth@${pkg.version} ` +
+      `${wanted}@${pkg.version}\`.`
+    );
+  }
+  return (
+    `${head} npm did not install its binary package ${wanted} (optional dependencies omitted with ` +
+    '--omit=optional, a failed download, or node_modules and package-lock.json made on another platform). ' +
+    `Install it with \`npm install --save-dev ${wanted}@${pkg.version}\`, or delete node_modules and run \`npm install\` again.`
+  );
 }
 
 class EngineError extends Error {
@@ -48,4 +106,5 @@ module.exports = {
   synthesize: (service) => call('synthesize', service),
   reconcile: (request) => call('reconcile', request),
   EngineError,
+  missingBinaryMessage,
 };

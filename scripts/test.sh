@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: Rust unit tests, jest (addon, plugin) and the end-to-end packaging tests.
+# The whole test suite: the release build of the addon, Rust unit tests, jest (addon, plugin) and the end-to-end packaging tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,5 +19,7 @@ if [ -z "${DEPLOY_PYTHON:-}" ] && ! cmp -s scripts/deploy-check-requirements.txt
   cp scripts/deploy-check-requirements.txt .venv/deploy-check-requirements.txt
 fi
 
+# The native addon, built once per run (cargo reuses an up-to-date build).
+npx napi build --platform --release
 cargo test --release --quiet
 npx jest "$@"

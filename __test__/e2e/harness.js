@@ -20,7 +20,8 @@ const PLUGIN_LINE = /^(\s*)-\s*serverless-iam-synth\s*$/m;
 /** The plugin must be resolvable by name from the copies, as it is in a user's project. */
 function ensureSelfLink() {
   const link = path.join(ROOT, 'node_modules', 'serverless-iam-synth');
-  if (!fs.existsSync(link)) fs.symlinkSync('..', link, 'dir');
+  // a junction on Windows, where directory symlinks need privileges; junctions take absolute paths
+  if (!fs.existsSync(link)) fs.symlinkSync(process.platform === 'win32' ? ROOT : '..', link, 'junction');
 }
 
 function withoutPlugin(yml) {

@@ -18,8 +18,18 @@ export declare function engineVersion(): string
  */
 export declare function reconcile(requestJson: string): string
 
+/** `reconcile` with objects instead of JSON text; see `synthesizeObject`. */
+export declare function reconcileObject(request: object): { ok: boolean; result?: object; errors?: object[] }
+
 /**
  * Synthesizes the plan for a projected service (JSON). Returns `{"ok":true,"result":Plan}` or
  * `{"ok":false,"errors":[Diagnostic]}` as JSON.
  */
 export declare function synthesize(serviceJson: string): string
+
+/**
+ * `synthesize` with the service and the answer as JavaScript objects, converted by napi's serde
+ * support instead of JSON text. The plugin uses the JSON form, which the benchmark measured faster
+ * (BENCHMARKS.md); this form is kept so that the benchmark can go on comparing the two.
+ */
+export declare function synthesizeObject(service: object): { ok: boolean; result?: object; errors?: object[] }

@@ -837,4 +837,6 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.engineVersion = nativeBinding.engineVersion
 module.exports.reconcile = nativeBinding.reconcile
+module.exports.reconcileObject = nativeBinding.reconcileObject
 module.exports.synthesize = nativeBinding.synthesize
+module.exports.synthesizeObject = nativeBinding.synthesizeObject

@@ -33,7 +33,7 @@ const row = (c) => [c.knownBug ? `${c.name} (knownBug: ${c.knownBug})` : c.name,
 /** What the addon does with a service: the thrown error, or null when it synthesizes. */
 function attempt(service) {
   try {
-    addon.synthesize(service);
+    addon.synthesize(JSON.stringify(service));
     return null;
   } catch (error) {
     return error;

@@ -336,7 +336,7 @@ describe('package: the shared role (§3, §6.1 parity)', () => {
 describe('project(): the projection handed to the engine', () => {
   test('shares no object with the live service', () => {
     const serverless = sharedService();
-    const projected = project(serverless, serverless.getProvider('aws'));
+    const projected = JSON.parse(project(serverless, serverless.getProvider('aws')));
     const before = JSON.stringify(projected);
     serverless.service.functions.worker.events.push({ sqs: 'arn:aws:sqs:us-east-1:123456789012:other' });
     serverless.service.functions.worker.vpc = {};

@@ -48,7 +48,15 @@ function reconcileRequest(resources, plan) {
       };
     }
   }
-  return { plan, sharedRole: resources[SHARED_ROLE] || null, resources: wired };
+  // Of the plan, only what reconciliation reads: the planned shared role, not every role.
+  const sharedPlanned = plan.roles[SHARED_ROLE];
+  const slim = {
+    roles: sharedPlanned ? { [SHARED_ROLE]: sharedPlanned } : {},
+    removeRoles: plan.removeRoles,
+    functions: plan.functions,
+    frameworkSharedRole: plan.frameworkSharedRole,
+  };
+  return { plan: slim, sharedRole: resources[SHARED_ROLE] || null, resources: wired };
 }
 
 /** At after:package:compileEvents: every role as planned, plus what reconciliation kept. */

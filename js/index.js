@@ -46,20 +46,26 @@ class ServerlessIamSynth {
     for (const d of diagnostics) this.log.warning(`${NAME}: ${d.message} [${d.code}]. ${d.hint}`);
   }
 
-  validate() {
+  run(input) {
     try {
-      engine.synthesize(project(this.serverless, this.provider));
+      return engine.synthesize(input);
     } catch (error) {
-      this.rethrow(error);
+      return this.rethrow(error);
     }
   }
 
+  validate() {
+    const input = project(this.serverless, this.provider);
+    this.validated = { input, plan: this.run(input) };
+  }
+
   synthesize() {
-    try {
-      this.plan = engine.synthesize(project(this.serverless, this.provider));
-    } catch (error) {
-      this.rethrow(error);
-    }
+    const input = project(this.serverless, this.provider);
+    // Unless something changed the service since validation (another plugin adding functions), the
+    // plan made then stands.
+    const validated = this.validated && this.validated.input === input ? this.validated.plan : null;
+    this.validated = null;
+    this.plan = validated || this.run(input);
     this.warn(this.plan.warnings);
   }
 

@@ -1,6 +1,6 @@
 'use strict';
 
-// The projection: the IAM-relevant part of the resolved service as plain JSON (never the live,
+// The projection: the IAM-relevant part of the resolved service as JSON text (never the live,
 // circular service object). Only copies; every decision is the engine's.
 
 const PROVIDER_KEYS = [
@@ -73,8 +73,8 @@ function project(serverless, provider) {
   for (const [key, fn] of Object.entries(service.functions || {})) {
     projected.functions[key] = fn && typeof fn === 'object' ? pick(fn, FUNCTION_KEYS) : fn;
   }
-  // A deep copy: the framework mutates the service while it compiles.
-  return JSON.parse(JSON.stringify(projected));
+  // As JSON text: a copy (the framework mutates the service while it compiles) and the engine's input.
+  return JSON.stringify(projected);
 }
 
 module.exports = { project };

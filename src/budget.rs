@@ -158,8 +158,8 @@ fn cut(s: &Value, limit: usize) -> Vec<Value> {
     out
 }
 
-fn inline_statements(role: &Value) -> Vec<Value> {
-    role.pointer("/Properties/Policies/0/PolicyDocument/Statement").and_then(Value::as_array).cloned().unwrap_or_default()
+fn inline_statements(role: &Value) -> &[Value] {
+    role.pointer("/Properties/Policies/0/PolicyDocument/Statement").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
 }
 
 fn set_inline(role: &mut Value, statements: Vec<Value>) {
@@ -204,10 +204,9 @@ fn managed_policy_count(role: &Value) -> usize {
 /// resources to add, its sizes and warnings; or the error that makes it undeployable.
 pub fn apply(
     role_id: &str,
-    role: &Value,
+    role: Value,
     mode: Mode,
 ) -> Result<(Value, Vec<(String, Value)>, RoleSizes, Vec<Diagnostic>), SynthError> {
-    let statements = inline_statements(role);
     let trust = role.pointer("/Properties/AssumeRolePolicyDocument").map(size::size).unwrap_or(0);
     let sizes = |inline: usize, managed: Vec<Measure>, outcome: &str| RoleSizes {
         logical_id: role_id.to_string(),
@@ -219,10 +218,14 @@ pub fn apply(
     if trust > TRUST_LIMIT {
         return Err(too_large(role_id, trust, TRUST_LIMIT, &[], "its trust policy is over the limit"));
     }
-    let before = if statements.is_empty() { 0 } else { document_size(&statements) };
+    let before = match inline_statements(&role) {
+        [] => 0,
+        statements => document_size(statements),
+    };
     if before <= INLINE_LIMIT {
-        return Ok((role.clone(), Vec::new(), sizes(before, Vec::new(), "fits"), Vec::new()));
+        return Ok((role, Vec::new(), sizes(before, Vec::new(), "fits"), Vec::new()));
     }
+    let statements = inline_statements(&role).to_vec();
     if mode == Mode::Error {
         return Err(too_large(role_id, before, INLINE_LIMIT, &statements, "custom.iamSynth.policySize is `error`"));
     }
@@ -269,13 +272,13 @@ pub fn apply(
             _ => docs.push(vec![s]),
         }
     }
-    if managed_policy_count(role) + docs.len() > MAX_MANAGED_POLICIES {
+    if managed_policy_count(&role) + docs.len() > MAX_MANAGED_POLICIES {
         return Err(too_large(
             role_id,
             before,
             INLINE_LIMIT,
             &statements,
-            &format!("it would need {} managed policies besides the {} it has; IAM attaches at most {MAX_MANAGED_POLICIES}", docs.len(), managed_policy_count(role)),
+            &format!("it would need {} managed policies besides the {} it has; IAM attaches at most {MAX_MANAGED_POLICIES}", docs.len(), managed_policy_count(&role)),
         ));
     }
     let moved = total - inline.len();

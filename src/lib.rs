@@ -27,47 +27,86 @@ use error::SynthError;
 /// generous events projects to a few MiB.
 pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
 
-fn respond<T: Serialize>(input: &str, run: fn(&Value) -> Result<T, Vec<SynthError>>) -> String {
-    let outcome = std::panic::catch_unwind(|| {
-        if input.len() > MAX_INPUT_BYTES {
-            return Err(vec![SynthError::InputTooLarge { bytes: input.len(), limit: MAX_INPUT_BYTES }]);
-        }
-        let value: Value = serde_json::from_str(input).map_err(|e| {
-            if e.to_string().contains("recursion limit") {
-                vec![SynthError::InputTooDeep { detail: e.to_string() }]
-            } else {
-                vec![SynthError::Internal { message: format!("the plugin sent invalid JSON: {e}") }]
-            }
-        })?;
-        run(&value)
-    })
-    .unwrap_or_else(|panic| {
+/// Runs one engine call; a panic becomes `IAM_SYNTH_INTERNAL`.
+fn guarded<T>(run: impl FnOnce() -> Result<T, Vec<SynthError>>) -> Result<T, Vec<SynthError>> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|panic| {
         let message = panic
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "panic".into());
         Err(vec![SynthError::Internal { message }])
-    });
-    let body = match outcome {
-        Ok(result) => json!({ "ok": true, "result": result }),
-        Err(errors) => json!({ "ok": false, "errors": errors.iter().map(SynthError::to_diagnostic).collect::<Vec<_>>() }),
-    };
-    body.to_string()
+    })
+}
+
+fn parse(input: &str) -> Result<Value, Vec<SynthError>> {
+    if input.len() > MAX_INPUT_BYTES {
+        return Err(vec![SynthError::InputTooLarge { bytes: input.len(), limit: MAX_INPUT_BYTES }]);
+    }
+    serde_json::from_str(input).map_err(|e| {
+        if e.to_string().contains("recursion limit") {
+            vec![SynthError::InputTooDeep { detail: e.to_string() }]
+        } else {
+            vec![SynthError::Internal { message: format!("the plugin sent invalid JSON: {e}") }]
+        }
+    })
+}
+
+/// The answer's two shapes: `{"ok":true,"result":…}` and `{"ok":false,"errors":[Diagnostic]}`.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Answer<T> {
+    Done { ok: bool, result: T },
+    Failed { ok: bool, errors: Vec<error::Diagnostic> },
+}
+
+fn answer<T>(outcome: Result<T, Vec<SynthError>>) -> Answer<T> {
+    match outcome {
+        Ok(result) => Answer::Done { ok: true, result },
+        Err(errors) => Answer::Failed { ok: false, errors: errors.iter().map(SynthError::to_diagnostic).collect() },
+    }
+}
+
+fn respond_text<T: Serialize>(input: &str, run: fn(&Value) -> Result<T, Vec<SynthError>>) -> String {
+    let outcome = guarded(|| run(&parse(input)?));
+    serde_json::to_string(&answer(outcome)).unwrap_or_else(|e| {
+        json!({ "ok": false, "errors": [SynthError::Internal { message: e.to_string() }.to_diagnostic()] }).to_string()
+    })
+}
+
+fn respond_value<T: Serialize>(input: Value, run: fn(&Value) -> Result<T, Vec<SynthError>>) -> Value {
+    let outcome = guarded(|| run(&input));
+    serde_json::to_value(answer(outcome)).unwrap_or_else(|e| {
+        json!({ "ok": false, "errors": [SynthError::Internal { message: e.to_string() }.to_diagnostic()] })
+    })
 }
 
 /// Synthesizes the plan for a projected service (JSON). Returns `{"ok":true,"result":Plan}` or
 /// `{"ok":false,"errors":[Diagnostic]}` as JSON.
 #[napi]
 pub fn synthesize(service_json: String) -> String {
-    respond(&service_json, synth::synthesize)
+    respond_text(&service_json, synth::synthesize)
 }
 
 /// Reconciles the compiled template with a plan (JSON `{plan, sharedRole, resources}`).
 /// Returns `{"ok":true,"result":Reconciled}` or `{"ok":false,"errors":[Diagnostic]}` as JSON.
 #[napi]
 pub fn reconcile(request_json: String) -> String {
-    respond(&request_json, synth::reconcile)
+    respond_text(&request_json, synth::reconcile)
+}
+
+/// `synthesize` with the service and the answer as JavaScript objects, converted by napi's serde
+/// support instead of JSON text. The plugin uses the JSON form, which the benchmark measured faster
+/// (BENCHMARKS.md); this form is kept so that the benchmark can go on comparing the two.
+#[napi(ts_args_type = "service: object", ts_return_type = "{ ok: boolean; result?: object; errors?: object[] }")]
+pub fn synthesize_object(service: Value) -> Value {
+    respond_value(service, synth::synthesize)
+}
+
+/// `reconcile` with objects instead of JSON text; see `synthesizeObject`.
+#[napi(ts_args_type = "request: object", ts_return_type = "{ ok: boolean; result?: object; errors?: object[] }")]
+pub fn reconcile_object(request: Value) -> Value {
+    respond_value(request, synth::reconcile)
 }
 
 /// The engine's version.

@@ -66,7 +66,7 @@ pub fn role_resource(svc: &Service, doc: &RoleDoc, extra: Map<String, Value>) ->
             "Policies".into(),
             json!([{
                 "PolicyName": naming::policy_name(&svc.name, &svc.stage),
-                "PolicyDocument": { "Version": "2012-10-17", "Statement": doc.statements }
+                "PolicyDocument": { "Version": "2012-10-17", "Statement": Value::Array(doc.statements.clone()) }
             }]),
         );
     }

@@ -61,6 +61,7 @@ pub struct Plan {
     /// The shared role's grants as Serverless 3.40.0 writes them, to tell its statements from those
     /// added by something this engine does not know.
     pub framework_shared_role: Option<RoleDoc>,
+    #[serde(default)]
     pub warnings: Vec<Diagnostic>,
     /// `AWS::IAM::ManagedPolicy` resources split off roles over the size limit, by logical id.
     #[serde(default, skip_serializing_if = "Map::is_empty")]
@@ -277,7 +278,7 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
     let mut managed_policies = Map::new();
     let mut sizes = Vec::new();
     for (id, role) in roles.iter_mut() {
-        match crate::budget::apply(id, role, svc.policy_size) {
+        match crate::budget::apply(id, std::mem::take(role), svc.policy_size) {
             Ok((budgeted, policies, measured, notes)) => {
                 *role = budgeted;
                 let ids: Vec<String> = policies.iter().map(|(pid, _)| pid.clone()).collect();
@@ -470,7 +471,7 @@ fn depends_on_list(v: Option<&Value>) -> Vec<String> {
 fn rewire(req: &ReconcileRequest, out: &mut Reconciled) -> Result<(), Vec<SynthError>> {
     let mut by_lambda: HashMap<String, FunctionPlan> = HashMap::new();
     for v in req.plan.functions.values() {
-        let fp: FunctionPlan = serde_json::from_value(v.clone()).map_err(internal)?;
+        let fp = FunctionPlan::deserialize(v).map_err(internal)?;
         by_lambda.insert(fp.lambda_logical_id.clone(), fp);
     }
     let removed: Vec<&String> = req.plan.remove_roles.iter().collect();
@@ -534,7 +535,7 @@ fn rewire(req: &ReconcileRequest, out: &mut Reconciled) -> Result<(), Vec<SynthE
 }
 
 pub fn reconcile(input: &Value) -> Result<Reconciled, Vec<SynthError>> {
-    let req: ReconcileRequest = serde_json::from_value(input.clone()).map_err(internal)?;
+    let req = ReconcileRequest::deserialize(input).map_err(internal)?;
     let mut out = Reconciled {
         roles: Map::new(),
         remove_roles: req.plan.remove_roles.clone(),

@@ -100,7 +100,7 @@ fn compaction_never_invents_a_wildcard() {
 #[test]
 fn a_role_that_fits_is_untouched() {
     let r = role((0..10).map(stream).collect());
-    let (out, policies, sizes, warnings) = budget::apply("R", &r, Mode::Compact).unwrap();
+    let (out, policies, sizes, warnings) = budget::apply("R", r.clone(), Mode::Compact).unwrap();
     assert_eq!(out, r);
     assert!(policies.is_empty() && warnings.is_empty());
     assert_eq!(sizes.outcome, "fits");
@@ -111,7 +111,7 @@ fn a_role_that_fits_is_untouched() {
 fn compaction_brings_a_role_under_the_limit_and_says_so() {
     let statements: Vec<Value> = (0..60).map(stream).collect();
     assert!(document_size(&statements) > INLINE_LIMIT);
-    let (out, policies, sizes, warnings) = budget::apply("R", &role(statements.clone()), Mode::Compact).unwrap();
+    let (out, policies, sizes, warnings) = budget::apply("R", role(statements.clone()), Mode::Compact).unwrap();
     assert!(policies.is_empty());
     assert_eq!(sizes.outcome, "compacted");
     assert!(sizes.inline.size <= INLINE_LIMIT);
@@ -128,7 +128,7 @@ fn distinct(i: usize) -> Value {
 #[test]
 fn what_compaction_cannot_fit_is_split_into_managed_policies() {
     let statements: Vec<Value> = (0..200).map(distinct).collect();
-    let (out, policies, sizes, warnings) = budget::apply("R", &role(statements.clone()), Mode::Compact).unwrap();
+    let (out, policies, sizes, warnings) = budget::apply("R", role(statements.clone()), Mode::Compact).unwrap();
     assert_eq!(sizes.outcome, "split");
     assert!(sizes.inline.size <= INLINE_LIMIT);
     assert!(!policies.is_empty());
@@ -153,7 +153,7 @@ fn what_compaction_cannot_fit_is_split_into_managed_policies() {
 #[test]
 fn split_mode_does_not_compact_first() {
     let statements: Vec<Value> = (0..60).map(stream).collect();
-    let (_, policies, sizes, warnings) = budget::apply("R", &role(statements), Mode::Split).unwrap();
+    let (_, policies, sizes, warnings) = budget::apply("R", role(statements), Mode::Split).unwrap();
     assert_eq!(sizes.outcome, "split");
     assert!(!policies.is_empty());
     assert_eq!(warning_codes(&serde_json::to_value(&warnings).unwrap()), vec!["IAM_SYNTH_POLICY_SPLIT"]);
@@ -163,7 +163,7 @@ fn split_mode_does_not_compact_first() {
 fn error_mode_refuses_with_a_report_of_the_largest_statements() {
     let mut statements: Vec<Value> = (0..200).map(distinct).collect();
     statements[7] = allow(json!(["s3:GetObject"]), json!((0..30).map(|i| format!("arn:aws:s3:::bucket-{i}/*")).collect::<Vec<_>>()));
-    let err = budget::apply("R", &role(statements), Mode::Error).unwrap_err();
+    let err = budget::apply("R", role(statements), Mode::Error).unwrap_err();
     assert_eq!(err.code(), "IAM_SYNTH_POLICY_TOO_LARGE");
     let text = err.to_string();
     assert!(text.contains("statement 7 ("), "{text}");
@@ -174,7 +174,7 @@ fn error_mode_refuses_with_a_report_of_the_largest_statements() {
 #[test]
 fn more_than_ten_managed_policies_is_an_error() {
     let statements: Vec<Value> = (0..1500).map(distinct).collect();
-    let err = budget::apply("R", &role(statements), Mode::Split).unwrap_err();
+    let err = budget::apply("R", role(statements), Mode::Split).unwrap_err();
     assert_eq!(err.code(), "IAM_SYNTH_POLICY_TOO_LARGE");
     assert!(err.to_string().contains("at most 10"), "{err}");
 }
@@ -233,7 +233,7 @@ fn compaction_and_split_preserve_the_granted_tuples() {
             .collect();
         assert_eq!(tuples(&compact(&statements)), tuples(&statements));
         for mode in [Mode::Compact, Mode::Split] {
-            if let Ok((out, policies, _, _)) = budget::apply("R", &role(statements.clone()), mode) {
+            if let Ok((out, policies, _, _)) = budget::apply("R", role(statements.clone()), mode) {
                 let mut all = statements_of(&out).as_array().unwrap().clone();
                 for (_, p) in &policies {
                     all.extend(p["Properties"]["PolicyDocument"]["Statement"].as_array().unwrap().iter().cloned());

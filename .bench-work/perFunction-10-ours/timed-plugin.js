@@ -1,0 +1,1 @@
+module.exports = require("/work/main/scripts/bench/timed-plugin.js");

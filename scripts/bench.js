@@ -144,6 +144,9 @@ function main() {
         }
       }
       rows.push(row);
+      // partial results survive an interrupted run
+      if (o.json) fs.writeFileSync(o.json, `${JSON.stringify({ machine: machine(), options: o, rows }, null, 2)}\n`);
+      log(`bench: ${JSON.stringify(row)}`);
     }
   }
 

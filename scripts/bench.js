@@ -20,6 +20,7 @@ const os = require('os');
 const path = require('path');
 const { spawnSync } = require('child_process');
 const { generateService } = require('./bench/generate');
+const { offlineEnv, ensureSelfLink } = require('../__test__/e2e/harness');
 
 const ROOT = path.resolve(__dirname, '..');
 const WORK = path.join(ROOT, '.bench-work');
@@ -49,11 +50,6 @@ function options(argv) {
   return o;
 }
 
-function ensureSelfLink() {
-  const link = path.join(ROOT, 'node_modules', 'serverless-iam-synth');
-  if (!fs.existsSync(link)) fs.symlinkSync(process.platform === 'win32' ? ROOT : '..', link, 'junction');
-}
-
 /** A service directory; `inner` is the plugin the timed wrapper loads, or null for no plugin. */
 function writeService(name, n, mode, flavor, inner) {
   const dir = path.join(WORK, name);
@@ -72,18 +68,7 @@ function packageRun({ dir, inner }, { capture = false } = {}) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-home-'));
   const out = path.join(dir, 'hooks.json');
   fs.rmSync(out, { force: true });
-  const env = {
-    ...process.env,
-    HOME: home,
-    SLS_TELEMETRY_DISABLED: '1',
-    SLS_NOTIFICATIONS_MODE: 'off',
-    SLS_DISABLE_AUTO_UPDATE: '1',
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: '',
-    AWS_SECRET_ACCESS_KEY: '',
-    FORCE_COLOR: '0',
-    IAM_BENCH_OUT: out,
-  };
+  const env = { ...offlineEnv(home), IAM_BENCH_OUT: out };
   if (inner) env.IAM_BENCH_PLUGIN = inner;
   if (capture) env.IAM_BENCH_CAPTURE = path.join(dir, 'capture');
   const start = process.hrtime.bigint();

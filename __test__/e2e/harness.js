@@ -73,4 +73,4 @@ function packageService(serviceDir, options = {}) {
   return { status: run.status, stdout: run.stdout, stderr: run.stderr, template, templatePath, dir };
 }
 
-module.exports = { packageService, withoutPlugin, ROOT, WORK };
+module.exports = { packageService, withoutPlugin, offlineEnv, ensureSelfLink, ROOT, WORK };

@@ -9,7 +9,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spawnSync } = require('child_process');
-const { packageService, ROOT, WORK } = require('./harness');
+const { packageService, offlineEnv, ROOT, WORK } = require('./harness');
 
 const SERVICE = path.join(ROOT, 'examples', 'quickstart');
 const VERSIONS = { serverless: '3.40.0', osls: '4.3.1' };
@@ -22,19 +22,7 @@ const PATH_WITHOUT_RUST = process.env.PATH.split(path.delimiter)
   .join(path.delimiter);
 
 function env(home) {
-  return {
-    ...process.env,
-    PATH: PATH_WITHOUT_RUST,
-    HOME: home,
-    npm_config_cache: path.join(os.homedir(), '.npm'),
-    SLS_TELEMETRY_DISABLED: '1',
-    SLS_NOTIFICATIONS_MODE: 'off',
-    SLS_DISABLE_AUTO_UPDATE: '1',
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: '',
-    AWS_SECRET_ACCESS_KEY: '',
-    FORCE_COLOR: '0',
-  };
+  return { ...offlineEnv(home), PATH: PATH_WITHOUT_RUST, npm_config_cache: path.join(os.homedir(), '.npm') };
 }
 
 function sh(command, args, cwd, home) {

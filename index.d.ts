@@ -22,6 +22,13 @@ export declare function reconcile(requestJson: string): string
 export declare function reconcileObject(request: object): { ok: boolean; result?: object; errors?: object[] }
 
 /**
+ * `serverless iam`: synthesizes the projected service (JSON) as `package` does and reports on it.
+ * `options_json` is `{function?, json?, color?, width?}`. Returns
+ * `{"ok":true,"result":{"output":text,"findings":n}}` or `{"ok":false,"errors":[Diagnostic]}` as JSON.
+ */
+export declare function report(serviceJson: string, optionsJson: string): string
+
+/**
  * Synthesizes the plan for a projected service (JSON). Returns `{"ok":true,"result":Plan}` or
  * `{"ok":false,"errors":[Diagnostic]}` as JSON.
  */

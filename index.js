@@ -838,5 +838,6 @@ module.exports = nativeBinding
 module.exports.engineVersion = nativeBinding.engineVersion
 module.exports.reconcile = nativeBinding.reconcile
 module.exports.reconcileObject = nativeBinding.reconcileObject
+module.exports.report = nativeBinding.report
 module.exports.synthesize = nativeBinding.synthesize
 module.exports.synthesizeObject = nativeBinding.synthesizeObject

@@ -74,7 +74,7 @@ const MINIMAL_SHARED_ROLE = {
   },
 };
 
-const PLAN_KEYS = ['roles', 'removeRoles', 'functions', 'frameworkSharedRole', 'warnings', 'sizes', 'sizeAssumption'];
+const PLAN_KEYS = ['roles', 'removeRoles', 'functions', 'frameworkSharedRole', 'warnings', 'sizes', 'sizeAssumption', 'summary'];
 
 describe('synthesize: the shared role of a minimal service (§3)', () => {
   const role = () => plan(service()).roles.IamRoleLambdaExecution;

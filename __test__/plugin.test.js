@@ -277,12 +277,13 @@ describe('constructor: hooks', () => {
     for (const hook of [VALIDATE_HOOK, ...HOOKS]) expect(typeof plugin.hooks[hook]).toBe('function');
   });
 
-  test('a non-aws provider gets no hooks', () => {
+  test('a non-aws provider gets no package hooks, and `serverless iam` says why it cannot report', () => {
     const serverless = sharedService();
     serverless.service.provider.name = 'azure';
     serverless.getProvider = jest.fn();
     const plugin = new ServerlessIamSynth(serverless, {}, { log: makeLog() });
-    expect(Object.keys(plugin.hooks)).toEqual([]);
+    expect(Object.keys(plugin.hooks)).toEqual(['iam:report']);
+    expect(() => plugin.hooks['iam:report']()).toThrow(expect.objectContaining({ code: 'IAM_SYNTH_NOT_AWS' }));
     expect(serverless.getProvider).not.toHaveBeenCalled();
   });
 });
@@ -316,6 +317,22 @@ describe('package: the shared role (§3, §6.1 parity)', () => {
     const log = makeLog();
     runPackage(sharedService(), log);
     expect(log.warning).not.toHaveBeenCalled();
+  });
+
+  test('package prints one summary line, and one line per role at --verbose', () => {
+    const log = makeLog();
+    runPackage(dedicatedService(), log);
+    expect(log.notice.mock.calls).toEqual([
+      [
+        expect.stringMatching(
+          /^serverless-iam-synth: 2 roles \(1 dedicated, 1 shared\) for 2 functions; largest policy \w+ at [\d,]+ of 10,240 characters \(\d+%\)$/
+        ),
+      ],
+    ]);
+    expect(log.verbose.mock.calls).toEqual([
+      [expect.stringMatching(/^serverless-iam-synth: {3}IamRoleLambdaExecution \(shared, 1 function\): [\d,]+ of 10,240 characters \(\d+%\)$/)],
+      [expect.stringMatching(/^serverless-iam-synth: {3}WorkerIamRoleLambdaExecution \(dedicated, 1 function\): /)],
+    ]);
   });
 
   test('the projection is a deep copy taken at before:package:compileFunctions', () => {

@@ -97,8 +97,8 @@ class EngineError extends Error {
 }
 
 /** One engine call: JSON text in (measured faster than napi's object conversion, BENCHMARKS.md). */
-function call(name, text) {
-  const answer = JSON.parse(load()[name](text));
+function call(name, ...texts) {
+  const answer = JSON.parse(load()[name](...texts));
   if (!answer.ok) throw new EngineError(answer.errors);
   return answer.result;
 }
@@ -106,6 +106,8 @@ function call(name, text) {
 module.exports = {
   synthesize: (serviceText) => call('synthesize', serviceText),
   reconcile: (request) => call('reconcile', JSON.stringify(request)),
+  /** `serverless iam`: `{ output, findings }` for options `{ function, json, color, width }`. */
+  report: (serviceText, options) => call('report', serviceText, JSON.stringify(options)),
   EngineError,
   missingBinaryMessage,
 };

@@ -9,7 +9,7 @@ const NAME = 'serverless-iam-synth';
 
 function consoleLog() {
   const write = (level) => (...args) => console.error(`${NAME} ${level}:`, ...args);
-  return { warning: write('warning'), notice: write('notice'), info: write('info'), verbose: () => {}, debug: () => {} };
+  return { error: write('error'), warning: write('warning'), notice: write('notice'), info: write('info'), verbose: () => {}, debug: () => {} };
 }
 
 class ServerlessIamSynth {
@@ -18,10 +18,22 @@ class ServerlessIamSynth {
     this.options = options || {};
     this.log = (utils && utils.log) || consoleLog();
     schema.register(serverless);
-    this.hooks = {};
+    this.commands = {
+      iam: {
+        usage: 'Shows the IAM roles `package` builds: who can do what, with findings to review',
+        lifecycleEvents: ['report'],
+        options: {
+          function: { usage: 'Only this function (its key in serverless.yml) and its role', shortcut: 'f', type: 'string' },
+          json: { usage: 'Print the report as one JSON document on stdout', type: 'boolean' },
+          strict: { usage: 'Exit with code 1 when there are findings', type: 'boolean' },
+        },
+      },
+    };
+    this.hooks = { 'iam:report': () => this.report() };
     if (!serverless.service.provider || serverless.service.provider.name !== 'aws') return;
     this.provider = serverless.getProvider('aws');
     this.hooks = {
+      'iam:report': () => this.report(),
       // Before anything is built: a configuration that cannot deploy fails here, with our message.
       'before:package:initialize': () => this.validate(),
       // Before the framework compiles functions: it rewrites `vpc` and other settings in place.
@@ -82,8 +94,40 @@ class ServerlessIamSynth {
     }
     applyReconciled(this.resources, this.plan, reconciled);
     this.warn(reconciled.warnings);
-    const roles = Object.keys(this.plan.roles).length;
-    this.log.verbose(`${NAME}: ${roles} role(s) synthesized`);
+    const { line, roles } = this.plan.summary;
+    this.log.notice(`${NAME}: ${line}`);
+    for (const role of roles) this.log.verbose(`${NAME}:   ${role}`);
+  }
+
+  /** `serverless iam`: the report on stdout; with --strict, findings fail the command. */
+  report() {
+    if (!this.provider) {
+      throw new this.serverless.classes.Error(
+        `${NAME}: \`serverless iam\` reports on AWS services; this service's provider is not aws`,
+        'IAM_SYNTH_NOT_AWS'
+      );
+    }
+    const out = process.stdout;
+    const tty = Boolean(out.isTTY);
+    const options = {
+      function: this.options.function,
+      json: Boolean(this.options.json),
+      color: tty && !this.options.json && !('NO_COLOR' in process.env),
+      width: tty && out.columns ? Math.min(out.columns, 80) : 80,
+    };
+    let answer;
+    try {
+      answer = engine.report(project(this.serverless, this.provider), options);
+    } catch (error) {
+      this.rethrow(error);
+    }
+    out.write(answer.output);
+    if (this.options.strict && answer.findings > 0) {
+      // Not thrown: the framework prints errors on stdout, which must hold only the report (--json).
+      const what = answer.findings === 1 ? '1 finding' : `${answer.findings} findings`;
+      this.log.error(`${NAME}: ${what}, and --strict fails on findings [IAM_SYNTH_FINDINGS]`);
+      process.exitCode = 1;
+    }
   }
 }
 

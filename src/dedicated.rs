@@ -194,8 +194,9 @@ pub fn dedicated_role(svc: &Service, f: &Function, g: &FnGrants, errors: &mut Er
     if let Some(b) = boundary.filter(|b| truthy(Some(b))) {
         extra.insert("PermissionsBoundary".into(), b);
     }
-    let mut resource = role_resource(svc, &doc, extra);
-    if per_function && doc.managed_policies.is_empty() {
+    let no_managed = doc.managed_policies.is_empty();
+    let mut resource = role_resource(svc, doc, extra);
+    if per_function && no_managed {
         if let Some(props) = resource.get_mut("Properties").and_then(Value::as_object_mut) {
             props.insert("ManagedPolicyArns".into(), json!([]));
         }

@@ -56,6 +56,9 @@ pub enum SynthError {
     #[error("{path}: unknown value '{value}'")]
     InvalidOption { path: String, value: String, expected: String },
 
+    #[error("--function: this service has no function '{function}'")]
+    UnknownFunction { function: String, known: Vec<String> },
+
     #[error("internal error in the IAM synthesis engine: {message}")]
     Internal { message: String },
 }
@@ -80,6 +83,7 @@ impl SynthError {
             SynthError::InputTooLarge { .. } => "IAM_SYNTH_INPUT_TOO_LARGE",
             SynthError::PolicyTooLarge { .. } => "IAM_SYNTH_POLICY_TOO_LARGE",
             SynthError::InvalidOption { .. } => "IAM_SYNTH_INVALID_OPTION",
+            SynthError::UnknownFunction { .. } => "IAM_SYNTH_UNKNOWN_FUNCTION",
             SynthError::Internal { .. } => "IAM_SYNTH_INTERNAL",
         }
     }
@@ -88,6 +92,7 @@ impl SynthError {
         match self {
             SynthError::InputNotObject { .. } | SynthError::Internal { .. } | SynthError::InputTooDeep { .. }
             | SynthError::InputTooLarge { .. } => "",
+            SynthError::UnknownFunction { .. } => "--function",
             SynthError::InvalidType { path, .. }
             | SynthError::InvalidStatement { path, .. }
             | SynthError::RoleNameTooLong { path, .. }
@@ -146,6 +151,15 @@ impl SynthError {
                 "give the largest functions their own roles (iam.role.statements, or provider.iam.role.mode: perFunction), move broad grants into managed policies, or set custom.iamSynth.policySize: compact to let the plugin compact and split the policy".into()
             }
             SynthError::InvalidOption { expected, .. } => format!("use one of: {expected}"),
+            SynthError::UnknownFunction { known, .. } => {
+                let shown: Vec<&str> = known.iter().take(10).map(String::as_str).collect();
+                let more = if known.len() > 10 { format!(" and {} more", known.len() - 10) } else { String::new() };
+                if known.is_empty() {
+                    "the service has no functions".into()
+                } else {
+                    format!("give the function's key as in serverless.yml: {}{more}", shown.join(", "))
+                }
+            }
             SynthError::Internal { .. } => "please report this with the serverless.yml that caused it".into(),
         }
     }

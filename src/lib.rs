@@ -9,6 +9,7 @@ pub mod model;
 pub mod naming;
 pub mod overrides;
 pub mod policy;
+pub mod report;
 pub mod shared;
 pub mod size;
 pub mod synth;
@@ -67,7 +68,7 @@ fn answer<T>(outcome: Result<T, Vec<SynthError>>) -> Answer<T> {
     }
 }
 
-fn respond_text<T: Serialize>(input: &str, run: fn(&Value) -> Result<T, Vec<SynthError>>) -> String {
+fn respond_text<T: Serialize>(input: &str, run: impl FnOnce(&Value) -> Result<T, Vec<SynthError>>) -> String {
     let outcome = guarded(|| run(&parse(input)?));
     serde_json::to_string(&answer(outcome)).unwrap_or_else(|e| {
         json!({ "ok": false, "errors": [SynthError::Internal { message: e.to_string() }.to_diagnostic()] }).to_string()
@@ -93,6 +94,17 @@ pub fn synthesize(service_json: String) -> String {
 #[napi]
 pub fn reconcile(request_json: String) -> String {
     respond_text(&request_json, synth::reconcile)
+}
+
+/// `serverless iam`: synthesizes the projected service (JSON) as `package` does and reports on it.
+/// `options_json` is `{function?, json?, color?, width?}`. Returns
+/// `{"ok":true,"result":{"output":text,"findings":n}}` or `{"ok":false,"errors":[Diagnostic]}` as JSON.
+#[napi]
+pub fn report(service_json: String, options_json: String) -> String {
+    respond_text(&service_json, |service| {
+        let options = parse(&options_json)?;
+        report::report(service, &options)
+    })
 }
 
 /// `synthesize` with the service and the answer as JavaScript objects, converted by napi's serde

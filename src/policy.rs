@@ -58,7 +58,7 @@ pub fn trust_policy(principals: &[String]) -> Value {
 /// `AWS::IAM::Role` with the framework's key order: trust, inline policy, then `extra`
 /// (Path, RoleName, Tags, PermissionsBoundary…), then `ManagedPolicyArns` when there are any.
 /// A role without statements gets no inline policy (IAM rejects an empty one).
-pub fn role_resource(svc: &Service, doc: &RoleDoc, extra: Map<String, Value>) -> Value {
+pub fn role_resource(svc: &Service, doc: RoleDoc, extra: Map<String, Value>) -> Value {
     let mut props = Map::new();
     props.insert("AssumeRolePolicyDocument".into(), trust_policy(&doc.principals));
     if !doc.statements.is_empty() {
@@ -66,13 +66,13 @@ pub fn role_resource(svc: &Service, doc: &RoleDoc, extra: Map<String, Value>) ->
             "Policies".into(),
             json!([{
                 "PolicyName": naming::policy_name(&svc.name, &svc.stage),
-                "PolicyDocument": { "Version": "2012-10-17", "Statement": Value::Array(doc.statements.clone()) }
+                "PolicyDocument": { "Version": "2012-10-17", "Statement": Value::Array(doc.statements) }
             }]),
         );
     }
     props.extend(extra);
     if !doc.managed_policies.is_empty() {
-        props.insert("ManagedPolicyArns".into(), Value::Array(doc.managed_policies.clone()));
+        props.insert("ManagedPolicyArns".into(), Value::Array(doc.managed_policies));
     }
     json!({ "Type": "AWS::IAM::Role", "Properties": props })
 }

@@ -209,7 +209,7 @@ pub fn shared_role_doc(svc: &Service, fns: &[(&Function, &FnGrants)], flavor: Fl
 }
 
 /// The shared role resource around `doc`, with the provider's name, path, tags and boundary.
-pub fn shared_role_resource(svc: &Service, doc: &RoleDoc) -> Value {
+pub fn shared_role_resource(svc: &Service, doc: RoleDoc) -> Value {
     let empty = Default::default();
     let cfg = match &svc.provider.iam_role {
         ProviderIamRole::Config(c) => c,

@@ -33,11 +33,13 @@ fn pseudo(name: &str) -> usize {
 
 /// Characters of a string once written as JSON, quotes and escapes included.
 fn json_string_len(s: &str) -> usize {
+    // byte by byte: a character outside ASCII counts once, at its first byte
     2 + s
-        .chars()
-        .map(|c| match c {
-            '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
-            c if (c as u32) < 0x20 => 6,
+        .bytes()
+        .map(|b| match b {
+            b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 2,
+            0..=0x1f => 6,
+            0x80..=0xbf => 0,
             _ => 1,
         })
         .sum::<usize>()

@@ -71,10 +71,13 @@ pub struct Plan {
     pub sizes: Vec<crate::budget::RoleSizes>,
     #[serde(default)]
     pub size_assumption: String,
+    /// What `package` prints about the roles.
+    #[serde(default)]
+    pub summary: crate::report::Summary,
 }
 
 /// The role the framework would give a function other than the shared role (`getCustomExecutionRole`).
-fn custom_role<'a>(svc: &'a Service, f: &'a Function) -> Option<&'a Value> {
+pub(crate) fn custom_role<'a>(svc: &'a Service, f: &'a Function) -> Option<&'a Value> {
     if let Some(r) = f.role.as_ref().filter(|r| truthy(Some(r))) {
         return Some(r);
     }
@@ -261,10 +264,10 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
     let reference = shared_role_reference(input.get("resources"));
     if !on_shared.is_empty() {
         let doc = shared::shared_role_doc(&svc, &on_shared, Flavor::Ours);
-        roles.insert(SHARED_ROLE_ID.to_string(), shared::shared_role_resource(&svc, &doc));
+        roles.insert(SHARED_ROLE_ID.to_string(), shared::shared_role_resource(&svc, doc));
     } else if let (Some(path), Some(_)) = (&reference, &framework_shared_role) {
         let doc = shared::shared_role_doc(&svc, &[], Flavor::Ours);
-        roles.insert(SHARED_ROLE_ID.to_string(), shared::shared_role_resource(&svc, &doc));
+        roles.insert(SHARED_ROLE_ID.to_string(), shared::shared_role_resource(&svc, doc));
         warnings.push(warning(
             "IAM_SYNTH_SHARED_ROLE_KEPT",
             path,
@@ -308,7 +311,7 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
         Vec::new()
     };
     warnings.extend(crate::overrides::override_warnings(&roles, input.get("resources")));
-    Ok(Plan {
+    let mut plan = Plan {
         roles,
         remove_roles,
         functions,
@@ -317,7 +320,10 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
         managed_policies,
         sizes,
         size_assumption: crate::size::ASSUMPTION.to_string(),
-    })
+        summary: Default::default(),
+    };
+    plan.summary = crate::report::summary(&plan);
+    Ok(plan)
 }
 
 fn internal(e: impl std::fmt::Display) -> Vec<SynthError> {

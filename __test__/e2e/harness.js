@@ -46,10 +46,11 @@ function offlineEnv(home) {
 
 /**
  * Packages `serviceDir` and returns `{ status, stdout, stderr, template, dir }`.
- * options: plugin (default true), framework ('serverless' | 'osls'), args (extra CLI args), label.
+ * options: plugin (default true), framework ('serverless' | 'osls'), args (extra CLI args), label,
+ * command (default 'package').
  */
 function packageService(serviceDir, options = {}) {
-  const { plugin = true, framework = 'serverless', args = [], label = '' } = options;
+  const { plugin = true, framework = 'serverless', args = [], label = '', command = 'package' } = options;
   ensureSelfLink();
   const name = `${path.basename(serviceDir)}-${framework}-${plugin ? 'plugin' : 'bare'}${label ? `-${label}` : ''}`;
   const dir = path.join(WORK, name);
@@ -61,7 +62,7 @@ function packageService(serviceDir, options = {}) {
     fs.writeFileSync(yml, withoutPlugin(fs.readFileSync(yml, 'utf8')));
   }
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'sls-home-'));
-  const run = spawnSync(process.execPath, [FRAMEWORKS[framework], 'package', ...args], {
+  const run = spawnSync(process.execPath, [FRAMEWORKS[framework], command, ...args], {
     cwd: dir,
     env: offlineEnv(home),
     encoding: 'utf8',

@@ -24,6 +24,7 @@ mod order;
 mod permissions;
 mod provider;
 mod reconcile;
+mod report;
 mod roles;
 
 pub const SHARED: &str = "IamRoleLambdaExecution";

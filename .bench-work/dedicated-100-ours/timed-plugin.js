@@ -1,1 +1,0 @@
-module.exports = require("/work/main/scripts/bench/timed-plugin.js");

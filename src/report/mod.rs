@@ -1,0 +1,426 @@
+//! `serverless iam`: who can do what, from the same plan `package` builds, as text or JSON; and the
+//! one-line summary printed at package time.
+
+mod findings;
+mod permissions;
+mod readable;
+mod render;
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::budget::{Measure, RoleSizes};
+use crate::cfn::{get_att_target, truthy};
+use crate::error::{Diagnostic, SynthError};
+use crate::model::{read_service, Function, ProviderIamRole, Service};
+use crate::naming::SHARED_ROLE_ID;
+use crate::policy::canonical;
+use crate::synth::{self, FunctionPlan, Plan, RoleSource};
+
+pub use findings::Finding;
+pub use permissions::Permission;
+pub use readable::readable;
+
+/// What the command asked for.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ReportOptions {
+    /// `--function`: only this function and its role.
+    pub function: Option<String>,
+    /// `--json`: the report as one JSON document.
+    pub json: bool,
+    /// Colour and bars (the output is a terminal).
+    pub color: bool,
+    /// Columns to fit; 80 when not given.
+    pub width: Option<usize>,
+}
+
+/// The command's answer: what to print on stdout, and how many findings there are (for `--strict`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportOutput {
+    pub output: String,
+    pub findings: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    pub service: String,
+    pub stage: String,
+    pub region: String,
+    pub functions: Vec<FunctionEntry>,
+    pub roles: Vec<RoleEntry>,
+    pub findings: Vec<Finding>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FunctionEntry {
+    pub function: String,
+    /// The role's logical id (a role of this stack), or the configured ARN or intrinsic object.
+    pub role: Value,
+    pub role_source: RoleSource,
+    /// For a custom role: the setting it comes from (`functions.x.role`, `provider.iam.role`…).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role_from: Option<String>,
+    /// The role's statements (inline and split-off managed policies); null when the role is not
+    /// defined in this service.
+    pub statements: Option<Vec<Value>>,
+    /// The role's inline policy size against IAM's limit; null for custom roles.
+    pub size: Option<Measure>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleEntry {
+    /// As in `functions[].role`.
+    pub role: Value,
+    pub logical_id: Option<String>,
+    /// `RoleName`, when the role is defined in this service.
+    pub name: Option<Value>,
+    pub role_source: RoleSource,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    pub functions: Vec<String>,
+    pub statements: Option<Vec<Value>>,
+    pub managed_policy_arns: Vec<Value>,
+    pub permissions: Vec<Permission>,
+    pub size: Option<RoleSizes>,
+}
+
+impl RoleEntry {
+    /// How findings and text name the role.
+    pub fn label(&self) -> String {
+        self.logical_id.clone().unwrap_or_else(|| readable(&self.role))
+    }
+}
+
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn internal(e: impl std::fmt::Display) -> Vec<SynthError> {
+    vec![SynthError::Internal { message: e.to_string() }]
+}
+
+/// `serverless iam`: synthesizes `service` as `package` does and reports on the plan.
+pub fn report(service: &Value, options: &Value) -> Result<ReportOutput, Vec<SynthError>> {
+    let options = ReportOptions::deserialize(options).map_err(internal)?;
+    let plan = synth::synthesize(service)?;
+    let (svc, _) = read_service(service).map_err(|e| e.0)?;
+    let mut report = build(&svc, service, &plan)?;
+    if let Some(key) = &options.function {
+        narrow(&mut report, key)?;
+    }
+    let output = if options.json {
+        let mut text = serde_json::to_string_pretty(&report).map_err(internal)?;
+        text.push('\n');
+        text
+    } else {
+        render::text(&report, options.color, options.width.unwrap_or(render::WIDTH))
+    };
+    Ok(ReportOutput { output, findings: report.findings.len() })
+}
+
+/// The statements a generated role grants: its inline policies, then the managed policies the
+/// size budget split off it.
+fn role_statements(id: &str, role: &Value, managed: &serde_json::Map<String, Value>) -> Vec<Value> {
+    let mut out = Vec::new();
+    let docs = role.pointer("/Properties/Policies").and_then(Value::as_array).into_iter().flatten();
+    for doc in docs {
+        if let Some(list) = doc.pointer("/PolicyDocument/Statement").and_then(Value::as_array) {
+            out.extend(list.iter().cloned());
+        }
+    }
+    for policy in managed.values() {
+        let attached = policy
+            .pointer("/Properties/Roles")
+            .and_then(Value::as_array)
+            .is_some_and(|roles| roles.iter().any(|r| r.get("Ref").and_then(Value::as_str) == Some(id)));
+        if attached {
+            if let Some(list) = policy.pointer("/Properties/PolicyDocument/Statement").and_then(Value::as_array) {
+                out.extend(list.iter().cloned());
+            }
+        }
+    }
+    out
+}
+
+/// The role a function runs under other than a generated one, and the setting it comes from.
+fn custom_role<'a>(svc: &'a Service, f: &'a Function) -> Option<(&'a Value, String)> {
+    if let Some(r) = f.role.as_ref().filter(|r| truthy(Some(r))) {
+        return Some((r, format!("functions.{}.role", f.key)));
+    }
+    if let ProviderIamRole::Existing(r) = &svc.provider.iam_role {
+        return Some((r, "provider.iam.role".into()));
+    }
+    svc.provider.role.as_ref().filter(|r| truthy(Some(r))).map(|r| (r, "provider.role".into()))
+}
+
+/// The logical id a custom role names, if it names one (`MyRole`, `Fn::GetAtt: [MyRole, Arn]`, `Ref: MyRole`).
+fn custom_logical_id(role: &Value) -> Option<String> {
+    match role {
+        Value::String(s) if !s.contains(':') => Some(s.clone()),
+        Value::Object(m) => get_att_target(role)
+            .map(str::to_string)
+            .or_else(|| m.get("Ref").and_then(Value::as_str).map(str::to_string)),
+        _ => None,
+    }
+}
+
+/// Where each of the user's statements comes from: provider statements first, then each function's.
+fn statement_sources(svc: &Service) -> (HashMap<String, String>, Vec<(String, Value)>) {
+    let mut sources = HashMap::new();
+    let mut inheritable = Vec::new();
+    let provider = match &svc.provider.iam_role {
+        ProviderIamRole::Config(c) if c.statements.is_some() => {
+            c.statements.clone().map(|s| ("provider.iam.role.statements", s))
+        }
+        _ => svc.provider.legacy_statements.clone().map(|s| ("provider.iamRoleStatements", s)),
+    };
+    if let Some((path, list)) = provider {
+        let inherited = path == "provider.iam.role.statements" || !svc.provider.iam_present;
+        for (i, s) in list.into_iter().enumerate() {
+            let at = format!("{path}[{i}]");
+            sources.entry(canonical(&s)).or_insert_with(|| at.clone());
+            if inherited {
+                inheritable.push((at, s));
+            }
+        }
+    }
+    for f in &svc.functions {
+        let Some(list) = &f.iam.role.statements else { continue };
+        let path = f
+            .iam
+            .requested_by
+            .iter()
+            .find(|p| p.ends_with("tatements"))
+            .cloned()
+            .unwrap_or_else(|| format!("functions.{}.iam.role.statements", f.key));
+        for (i, s) in list.iter().enumerate() {
+            sources.entry(canonical(s)).or_insert_with(|| format!("{path}[{i}]"));
+        }
+    }
+    (sources, inheritable)
+}
+
+fn build(svc: &Service, input: &Value, plan: &Plan) -> Result<Report, Vec<SynthError>> {
+    let fplans: Vec<(String, FunctionPlan)> = plan
+        .functions
+        .iter()
+        .map(|(k, v)| FunctionPlan::deserialize(v).map(|p| (k.clone(), p)))
+        .collect::<Result<_, _>>()
+        .map_err(internal)?;
+    let sizes: HashMap<&str, &RoleSizes> = plan.sizes.iter().map(|s| (s.logical_id.as_str(), s)).collect();
+
+    let mut roles: Vec<RoleEntry> = Vec::new();
+    for (id, resource) in &plan.roles {
+        let statements = role_statements(id, resource, &plan.managed_policies);
+        let props = resource.get("Properties");
+        roles.push(RoleEntry {
+            role: Value::String(id.clone()),
+            logical_id: Some(id.clone()),
+            name: Some(
+                props
+                    .and_then(|p| p.get("RoleName"))
+                    .cloned()
+                    .unwrap_or_else(|| crate::naming::shared_role_name(&svc.name, &svc.stage)),
+            ),
+            role_source: if id == SHARED_ROLE_ID { RoleSource::Shared } else { RoleSource::Dedicated },
+            from: None,
+            functions: fplans
+                .iter()
+                .filter(|(_, fp)| fp.role_source != RoleSource::Custom && fp.role_resource.as_deref() == Some(id))
+                .map(|(k, _)| k.clone())
+                .collect(),
+            managed_policy_arns: props
+                .and_then(|p| p.get("ManagedPolicyArns"))
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default(),
+            permissions: permissions::permissions(&statements),
+            statements: Some(statements),
+            size: sizes.get(id.as_str()).map(|s| (*s).clone()),
+        });
+    }
+
+    // Custom roles, one entry per distinct role value, in function order.
+    let user_resources = input.pointer("/resources/Resources").and_then(Value::as_object);
+    let mut functions = Vec::new();
+    for (key, fp) in &fplans {
+        let f = svc.functions.iter().find(|f| &f.key == key).ok_or_else(|| internal(format!("no function {key}")))?;
+        let (role, role_from) = match fp.role_source {
+            RoleSource::Custom => {
+                let (value, from) = custom_role(svc, f).ok_or_else(|| internal(format!("no custom role for {key}")))?;
+                (value.clone(), Some(from))
+            }
+            _ => (Value::String(fp.role_resource.clone().unwrap_or_else(|| SHARED_ROLE_ID.into())), None),
+        };
+        let entry = match roles.iter().position(|r| canonical(&r.role) == canonical(&role)) {
+            Some(i) => i,
+            None => {
+                let logical_id = custom_logical_id(&role);
+                let defined = logical_id
+                    .as_ref()
+                    .and_then(|id| user_resources.and_then(|r| r.get(id)))
+                    .filter(|r| r.get("Type").and_then(Value::as_str) == Some("AWS::IAM::Role"));
+                let statements = defined.map(|r| role_statements("", r, &serde_json::Map::new()));
+                let props = defined.and_then(|r| r.get("Properties"));
+                roles.push(RoleEntry {
+                    role: role.clone(),
+                    logical_id: logical_id.filter(|_| defined.is_some()),
+                    name: props.and_then(|p| p.get("RoleName")).cloned(),
+                    role_source: RoleSource::Custom,
+                    from: role_from.clone(),
+                    functions: Vec::new(),
+                    permissions: statements.as_deref().map(permissions::permissions).unwrap_or_default(),
+                    managed_policy_arns: props
+                        .and_then(|p| p.get("ManagedPolicyArns"))
+                        .and_then(Value::as_array)
+                        .cloned()
+                        .unwrap_or_default(),
+                    statements,
+                    size: None,
+                });
+                roles.len() - 1
+            }
+        };
+        if fp.role_source == RoleSource::Custom {
+            roles[entry].functions.push(key.clone());
+        }
+        functions.push(FunctionEntry {
+            function: key.clone(),
+            role: roles[entry].logical_id.clone().map(Value::String).unwrap_or(role),
+            role_source: fp.role_source,
+            role_from,
+            statements: roles[entry].statements.clone(),
+            size: roles[entry].size.as_ref().map(|s| s.inline.clone()),
+        });
+    }
+
+    let (sources, inheritable) = statement_sources(svc);
+    let findings = findings::findings(&roles, &sources, &inheritable);
+    Ok(Report {
+        service: svc.name.clone(),
+        stage: svc.stage.clone(),
+        region: svc.region.clone(),
+        functions,
+        roles,
+        findings,
+        warnings: plan.warnings.clone(),
+    })
+}
+
+/// `--function`: the function, its role, and the findings about that role.
+fn narrow(report: &mut Report, key: &str) -> Result<(), Vec<SynthError>> {
+    let Some(entry) = report.functions.iter().find(|f| f.function == key) else {
+        let known: Vec<String> = report.functions.iter().map(|f| f.function.clone()).collect();
+        return Err(vec![SynthError::UnknownFunction { function: key.to_string(), known }]);
+    };
+    let role = canonical(&entry.role);
+    report.functions.retain(|f| f.function == key);
+    report.roles.retain(|r| canonical(&r.role) == role || r.logical_id.as_ref().is_some_and(|id| canonical(&Value::String(id.clone())) == role));
+    let labels: Vec<String> = report.roles.iter().map(RoleEntry::label).collect();
+    report.findings.retain(|f| f.roles.iter().any(|r| labels.contains(r)));
+    Ok(())
+}
+
+/// What `package` prints: one line, and one line per role at `--verbose`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub line: String,
+    pub roles: Vec<String>,
+}
+
+fn percent(m: &Measure) -> usize {
+    if m.limit == 0 {
+        0
+    } else {
+        m.size * 100 / m.limit
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
+/// The package-time summary of a plan.
+pub fn summary(plan: &Plan) -> Summary {
+    let source = |v: &Value| v.get("roleSource").and_then(Value::as_str).unwrap_or("").to_string();
+    let resource = |v: &Value| v.get("roleResource").and_then(Value::as_str).unwrap_or("").to_string();
+    let functions = plan.functions.len();
+    let custom = plan.functions.values().filter(|v| source(v) == "custom").count();
+    let dedicated = plan.roles.keys().filter(|id| id.as_str() != SHARED_ROLE_ID).count();
+    let shared = plan.roles.len() - dedicated;
+    let mut line = format!(
+        "{} ({dedicated} dedicated, {shared} shared) for {}",
+        plural(plan.roles.len(), "role", "roles"),
+        plural(functions, "function", "functions")
+    );
+    if custom > 0 {
+        line.push_str(&format!(", {} on {}", thousands(custom), if custom == 1 { "a custom role" } else { "custom roles" }));
+    }
+    let largest = plan.sizes.iter().max_by_key(|s| (percent(&s.inline), s.inline.size));
+    if let Some(s) = largest {
+        line.push_str(&format!(
+            "; largest policy {} at {} of {} characters ({}%)",
+            s.logical_id,
+            thousands(s.inline.size),
+            thousands(s.inline.limit),
+            percent(&s.inline)
+        ));
+    }
+    let mut served: HashMap<String, usize> = HashMap::new();
+    for v in plan.functions.values().filter(|v| source(v) != "custom") {
+        *served.entry(resource(v)).or_default() += 1;
+    }
+    let roles = plan
+        .sizes
+        .iter()
+        .map(|s| {
+            let fns = served.get(&s.logical_id).copied().unwrap_or(0);
+            let kind = if s.logical_id == SHARED_ROLE_ID { "shared" } else { "dedicated" };
+            let mut text = format!(
+                "{} ({kind}, {}): {} of {} characters ({}%)",
+                s.logical_id,
+                plural(fns, "function", "functions"),
+                thousands(s.inline.size),
+                thousands(s.inline.limit),
+                percent(&s.inline)
+            );
+            if s.outcome != "fits" {
+                text.push_str(&format!(", {}", s.outcome));
+                if !s.managed_policies.is_empty() {
+                    text.push_str(&format!(" into {}", plural(s.managed_policies.len(), "managed policy", "managed policies")));
+                }
+            }
+            text
+        })
+        .collect();
+    Summary { line, roles }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(10240), "10,240");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
+}

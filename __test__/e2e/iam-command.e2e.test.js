@@ -7,6 +7,7 @@
 const fs = require('fs');
 const path = require('path');
 const { packageService, ROOT } = require('./harness');
+const { lintErrors } = require('./cfn-lint');
 
 const EXAMPLE = path.join(ROOT, 'examples', 'iam-report');
 const REPORTING_ROLE = 'arn:aws:iam::123456789012:role/orders-reporting';
@@ -66,6 +67,7 @@ describe.each(['serverless', 'osls'])('%s', (framework) => {
   test('`package` prints one summary line, and the roles at --verbose', () => {
     const plain = packageService(EXAMPLE, { framework, label: 'summary' });
     expect(plain.status).toBe(0);
+    expect(lintErrors([plain.templatePath])).toEqual([]);
     const line = 'serverless-iam-synth: 2 roles (1 dedicated, 1 shared) for 3 functions, 1 on a custom role; largest policy ';
     const output = plain.stdout + plain.stderr;
     expect(output.split(line)).toHaveLength(2);

@@ -13,8 +13,9 @@ const { lintErrors } = require('./cfn-lint');
 
 const EXAMPLES = path.join(ROOT, 'examples');
 // Examples that use per-function IAM settings are not parity cases: the framework alone has no
-// per-function roles to compare with (they are covered by dedicated.e2e.test.js).
-const NOT_PARITY = /^(dedicated-|guide-|quickstart$)/;
+// per-function roles to compare with (they are covered by dedicated.e2e.test.js, and iam-report by
+// iam-command.e2e.test.js).
+const NOT_PARITY = /^(dedicated-|guide-|quickstart$|iam-report$)/;
 
 function exampleNames() {
   return fs

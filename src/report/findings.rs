@@ -142,7 +142,7 @@ pub fn findings(roles: &[RoleEntry], sources: &HashMap<String, String>, inherita
                 continue;
             }
             let key = canonical(s);
-            let path = sources.get(&key).cloned().or_else(|| role.from.clone());
+            let path = sources.get(&key).cloned().or_else(|| role.defined_at());
             if let Some(message) = wildcard_action(m) {
                 add(
                     "IAM_SYNTH_WILDCARD_ACTION",
@@ -193,14 +193,18 @@ pub fn findings(roles: &[RoleEntry], sources: &HashMap<String, String>, inherita
     }
 
     // provider statements inherited into many dedicated roles
+    let mut holders_of: HashMap<String, Vec<String>> = HashMap::new();
+    for role in roles.iter().filter(|r| r.role_source == crate::synth::RoleSource::Dedicated) {
+        let label = role.label();
+        for s in role.statements.iter().flatten() {
+            let holders = holders_of.entry(canonical(s)).or_default();
+            if holders.last() != Some(&label) {
+                holders.push(label.clone());
+            }
+        }
+    }
     for (path, statement) in inheritable {
-        let key = canonical(statement);
-        let holders: Vec<String> = roles
-            .iter()
-            .filter(|r| r.role_source == crate::synth::RoleSource::Dedicated)
-            .filter(|r| r.statements.iter().flatten().any(|s| canonical(s) == key))
-            .map(RoleEntry::label)
-            .collect();
+        let holders = holders_of.get(&canonical(statement)).cloned().unwrap_or_default();
         if holders.len() >= MANY_ROLES {
             out.push(Finding {
                 code: "IAM_SYNTH_WIDELY_INHERITED".to_string(),

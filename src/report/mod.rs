@@ -96,6 +96,14 @@ impl RoleEntry {
     pub fn label(&self) -> String {
         self.logical_id.clone().unwrap_or_else(|| readable(&self.role))
     }
+
+    /// Where the user wrote this role's statements, for a custom role defined in `resources`.
+    pub fn defined_at(&self) -> Option<String> {
+        match (&self.role_source, &self.logical_id) {
+            (RoleSource::Custom, Some(id)) => Some(format!("resources.Resources.{id}")),
+            _ => None,
+        }
+    }
 }
 
 /// `1234567` → `1,234,567`.

@@ -93,7 +93,7 @@ fn a_custom_role_defined_in_resources_shows_its_permissions() {
     assert_eq!(findings, 2);
     let codes: Vec<&str> = r["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
     assert_eq!(codes, vec!["IAM_SYNTH_WILDCARD_ACTION", "IAM_SYNTH_WILDCARD_RESOURCE"]);
-    assert_eq!(r["findings"][0]["path"], "functions.worker.role");
+    assert_eq!(r["findings"][0]["path"], "resources.Resources.WorkerRole");
 }
 
 #[test]

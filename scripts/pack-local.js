@@ -32,14 +32,16 @@ function npmPack(dir) {
   return { file: info.filename, bytes: fs.statSync(path.join(dist, info.filename)).size, files: info.files.map((f) => f.path) };
 }
 
-// 1. The release build for this machine (cargo reuses an up-to-date build).
-run(process.execPath, [napi, 'build', '--platform', '--release'], root);
+// 1. The release build for this machine (cargo reuses an up-to-date build). With --no-build, the binary
+// already built is packed as it is: the test suite builds once per run, and rebuilding here would rewrite
+// the binary while other tests load it.
+if (!process.argv.includes('--no-build')) run(process.execPath, [napi, 'build', '--platform', '--release'], root);
 const built = fs
   .readdirSync(root)
   .filter((f) => f.startsWith(`${binaryName}.`) && f.endsWith('.node'))
   .map((f) => ({ f, mtime: fs.statSync(path.join(root, f)).mtimeMs }))
   .sort((a, b) => b.mtime - a.mtime);
-if (built.length === 0) throw new Error('pack:local: the build wrote no .node file');
+if (built.length === 0) throw new Error('pack:local: no built .node file (run `npm run build`, or drop --no-build)');
 const binaryFile = built[0].f;
 const abi = binaryFile.slice(binaryName.length + 1, -'.node'.length);
 

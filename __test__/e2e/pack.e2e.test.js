@@ -31,7 +31,9 @@ function sh(command, args, cwd, home) {
 
 let pack;
 beforeAll(() => {
-  const run = spawnSync('npm', ['run', 'pack:local'], { cwd: ROOT, encoding: 'utf8' });
+  // --no-build: scripts/test.sh built the addon for this run; a rebuild would rewrite the binary while
+  // the other end-to-end tests load it.
+  const run = spawnSync('npm', ['run', 'pack:local', '--', '--no-build'], { cwd: ROOT, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`npm run pack:local failed:\n${run.stdout}\n${run.stderr}`);
   pack = JSON.parse(fs.readFileSync(path.join(ROOT, 'dist', 'pack.json'), 'utf8'));
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;

@@ -58,7 +58,7 @@ impl Out {
                 used += 1;
             }
             // too long even for a fresh line: break it
-            while used + visible(word) > self.width {
+            while !word.is_empty() && used + visible(word) > self.width {
                 let room = self.width.saturating_sub(used).max(1);
                 let (head, tail) = break_word(word, room);
                 line.push_str(&self.paint_opt(painter, head));

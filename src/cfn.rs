@@ -2,6 +2,12 @@
 
 use serde_json::{json, Map, Value};
 
+/// An object of `entries`, in order. Unlike `json!`, which copies every interpolated value through
+/// the serializer, this moves them.
+pub fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    Value::Object(entries.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
 /// `{"Fn::Sub": "arn:${AWS::Partition}:<rest>"}`
 pub fn sub_arn(rest: &str) -> Value {
     json!({ "Fn::Sub": format!("arn:${{AWS::Partition}}:{rest}") })

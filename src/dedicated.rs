@@ -3,7 +3,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::cfn::{sub_arn, truthy};
+use crate::cfn::{object, sub_arn, truthy};
 use crate::error::{Errors, SynthError};
 use crate::grants::{self, FnGrants};
 use crate::model::{Function, Mode, ProviderIamRole, RoleConfig, Service};
@@ -64,9 +64,13 @@ fn log_statements(svc: &Service, f: &Function) -> Vec<Value> {
         .unwrap_or_else(|| Value::String(naming::log_group_name(&f.name)));
     let arn = log_group_arn(&group);
     let mut out =
-        vec![grants::allow(&["logs:CreateLogStream", "logs:CreateLogGroup", "logs:PutLogEvents"], json!([arn.clone()]))];
+        vec![grants::allow(&["logs:CreateLogStream", "logs:CreateLogGroup", "logs:PutLogEvents"], Value::Array(vec![arn.clone()]))];
     if f.disable_logs {
-        out.push(json!({ "Effect": "Deny", "Action": ["logs:PutLogEvents"], "Resource": [arn] }));
+        out.push(object([
+            ("Effect", Value::from("Deny")),
+            ("Action", Value::Array(vec![Value::from("logs:PutLogEvents")])),
+            ("Resource", Value::Array(vec![arn])),
+        ]));
     }
     out
 }
@@ -76,7 +80,7 @@ fn auto_statements(svc: &Service, f: &Function, g: &FnGrants, principals: &mut V
     let mut out = Vec::new();
     out.extend(g.streams.iter().cloned());
     if !g.sqs.is_empty() {
-        out.push(grants::allow(&["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], json!(g.sqs)));
+        out.push(grants::allow(&["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Value::Array(g.sqs.clone())));
     }
     if let Some(target) = f.on_error.as_ref() {
         out.push(grants::allow(&["sns:Publish"], target.clone()));
@@ -100,7 +104,7 @@ fn auto_statements(svc: &Service, f: &Function, g: &FnGrants, principals: &mut V
         out.push(grants::xray_statement());
     }
     if let Some(key) = f.kms_key_arn.as_ref().or(svc.provider.kms_key_arn.as_ref()) {
-        out.push(grants::allow(&["kms:Decrypt"], json!([key])));
+        out.push(grants::allow(&["kms:Decrypt"], Value::Array(vec![key.clone()])));
     }
     if let Some(s) = &g.file_system {
         out.push(s.clone());
@@ -180,7 +184,7 @@ pub fn dedicated_role(svc: &Service, f: &Function, g: &FnGrants, errors: &mut Er
         });
     }
     if !tags.is_empty() {
-        let list: Vec<Value> = tags.iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect();
+        let list: Vec<Value> = tags.into_iter().map(|(k, v)| object([("Key", Value::String(k)), ("Value", v)])).collect();
         extra.insert("Tags".into(), Value::Array(list));
     }
     let boundary = f

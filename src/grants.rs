@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use crate::cfn::{sub_arn, truthy};
+use crate::cfn::{object, sub_arn, truthy};
 use crate::error::{Errors, SynthError};
 use crate::model::{Function, Service};
 use crate::naming;
@@ -59,7 +59,11 @@ pub struct FnGrants {
 }
 
 pub fn allow(actions: &[&str], resource: Value) -> Value {
-    json!({ "Effect": "Allow", "Action": actions, "Resource": resource })
+    object([
+        ("Effect", Value::from("Allow")),
+        ("Action", Value::Array(actions.iter().map(|a| Value::from(*a)).collect())),
+        ("Resource", resource),
+    ])
 }
 
 pub fn ec2_statement() -> Value {
@@ -164,7 +168,7 @@ fn destination(svc: &Service, target: &Value, path: &str, errors: &mut Errors) -
                     }
                 }
             };
-            Some(Destination { memo: Some(s.clone()), statement: json!({ "Effect": "Allow", "Action": action, "Resource": resource }) })
+            Some(Destination { memo: Some(s.clone()), statement: object([("Effect", Value::from("Allow")), ("Action", Value::from(action)), ("Resource", resource)]) })
         }
         Value::Object(o) => {
             let action = match o.get("type").and_then(Value::as_str) {
@@ -188,7 +192,7 @@ fn destination(svc: &Service, target: &Value, path: &str, errors: &mut Errors) -
                     return None;
                 }
             };
-            Some(Destination { memo: None, statement: json!({ "Effect": "Allow", "Action": action, "Resource": resource }) })
+            Some(Destination { memo: None, statement: object([("Effect", Value::from("Allow")), ("Action", Value::from(action)), ("Resource", resource)]) })
         }
         _ => {
             unknown(errors);

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
+use crate::cfn::object;
 use crate::model::Service;
 use crate::naming;
 
@@ -62,19 +63,15 @@ pub fn role_resource(svc: &Service, doc: RoleDoc, extra: Map<String, Value>) -> 
     let mut props = Map::new();
     props.insert("AssumeRolePolicyDocument".into(), trust_policy(&doc.principals));
     if !doc.statements.is_empty() {
-        props.insert(
-            "Policies".into(),
-            json!([{
-                "PolicyName": naming::policy_name(&svc.name, &svc.stage),
-                "PolicyDocument": { "Version": "2012-10-17", "Statement": Value::Array(doc.statements) }
-            }]),
-        );
+        let document = object([("Version", Value::from("2012-10-17")), ("Statement", Value::Array(doc.statements))]);
+        let policy = object([("PolicyName", naming::policy_name(&svc.name, &svc.stage)), ("PolicyDocument", document)]);
+        props.insert("Policies".into(), Value::Array(vec![policy]));
     }
     props.extend(extra);
     if !doc.managed_policies.is_empty() {
         props.insert("ManagedPolicyArns".into(), Value::Array(doc.managed_policies));
     }
-    json!({ "Type": "AWS::IAM::Role", "Properties": props })
+    object([("Type", Value::from("AWS::IAM::Role")), ("Properties", Value::Object(props))])
 }
 
 #[cfg(test)]

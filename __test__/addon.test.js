@@ -335,3 +335,33 @@ describe('absurdly large input', () => {
     expect(answer.errors.map((e) => e.code)).toEqual(['IAM_SYNTH_INPUT_TOO_LARGE']);
   });
 });
+
+describe('large input (freed on a helper thread after the answer is written)', () => {
+  // 400 functions with dedicated roles: over the 256 KiB from which the engine frees the call's
+  // trees on a helper thread. The answers must not depend on that.
+  const big = () => {
+    const functions = {};
+    for (let i = 0; i < 400; i += 1) {
+      functions[`f${i}`] = {
+        name: `svc-dev-f${i}`,
+        events: [{ sqs: { arn: `arn:aws:sqs:us-east-1:123456789012:queue-${i}-${'x'.repeat(500)}` } }],
+        iam: { role: { statements: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: `arn:aws:s3:::b-${i}/*` }] } },
+      };
+    }
+    return JSON.stringify(service({ functions }));
+  };
+
+  test('gives the same answer on every call, with every role', () => {
+    const input = big();
+    expect(input.length).toBeGreaterThan(256 * 1024);
+    const answers = [1, 2, 3].map(() => addon.synthesize(input));
+    expect(new Set(answers).size).toBe(1);
+    const result = JSON.parse(answers[0]).result;
+    expect(Object.keys(result.roles)).toHaveLength(400);
+    expect(result.roles.F399IamRoleLambdaExecution.Properties.Policies[0].PolicyDocument.Statement).toContainEqual({
+      Effect: 'Allow',
+      Action: ['s3:GetObject'],
+      Resource: 'arn:aws:s3:::b-399/*',
+    });
+  });
+});

@@ -438,6 +438,39 @@ describe('package: statements added by something else (reconcile)', () => {
   });
 });
 
+describe('reconcileRequest(): what reconciliation is sent', () => {
+  const { reconcileRequest } = require('../js/apply.js');
+  const plan = {
+    roles: { [SHARED]: { Type: 'AWS::IAM::Role' }, WorkerIamRoleLambdaExecution: { Type: 'AWS::IAM::Role' } },
+    removeRoles: [],
+    functions: { worker: { lambdaLogicalId: 'WorkerLambdaFunction' } },
+    frameworkSharedRole: { principals: ['lambda.amazonaws.com'], statements: [S3_STATEMENT], managedPolicies: [] },
+  };
+
+  test('with a compiled shared role: that role, the planned one and the framework version of it', () => {
+    const compiled = { Type: 'AWS::IAM::Role', Properties: {} };
+    const request = reconcileRequest({ [SHARED]: compiled }, plan);
+    expect(request.sharedRole).toBe(compiled);
+    expect(Object.keys(request.plan.roles)).toEqual([SHARED]);
+    expect(request.plan.frameworkSharedRole).toEqual(plan.frameworkSharedRole);
+  });
+
+  test('without one (every function has its own role) the framework version is not sent', () => {
+    const request = reconcileRequest({}, plan);
+    expect(request.sharedRole).toBeNull();
+    expect(request.plan.frameworkSharedRole).toBeNull();
+    expect(request.plan.functions).toBe(plan.functions);
+  });
+
+  test('only event source mappings and schedules are sent, with the keys rewiring reads', () => {
+    const esm = { Type: 'AWS::Lambda::EventSourceMapping', DependsOn: ['X'], Properties: { FunctionName: 'f', BatchSize: 10 } };
+    const request = reconcileRequest({ Q: esm, B: { Type: 'AWS::S3::Bucket', Properties: {} } }, plan);
+    expect(request.resources).toEqual({
+      Q: { Type: esm.Type, DependsOn: ['X'], Properties: { FunctionName: 'f', Target: undefined } },
+    });
+  });
+});
+
 describe('package: a function with a dedicated role (§2, §6.3)', () => {
   const DEDICATED = 'WorkerIamRoleLambdaExecution';
 

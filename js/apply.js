@@ -48,15 +48,17 @@ function reconcileRequest(resources, plan) {
       };
     }
   }
-  // Of the plan, only what reconciliation reads: the planned shared role, not every role.
+  // Of the plan, only what reconciliation reads: the planned shared role, not every role, and the
+  // framework's version of it only when the template has a shared role to compare it with.
   const sharedPlanned = plan.roles[SHARED_ROLE];
+  const sharedRole = resources[SHARED_ROLE] || null;
   const slim = {
     roles: sharedPlanned ? { [SHARED_ROLE]: sharedPlanned } : {},
     removeRoles: plan.removeRoles,
     functions: plan.functions,
-    frameworkSharedRole: plan.frameworkSharedRole,
+    frameworkSharedRole: sharedRole ? plan.frameworkSharedRole : null,
   };
-  return { plan: slim, sharedRole: resources[SHARED_ROLE] || null, resources: wired };
+  return { plan: slim, sharedRole, resources: wired };
 }
 
 /** At after:package:compileEvents: every role as planned, plus what reconciliation kept. */

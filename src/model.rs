@@ -101,12 +101,16 @@ pub struct Function {
     pub depends_on: Vec<Value>,
     pub durable: bool,
     pub iam: FunctionIam,
-    /// The function's projected settings, for the few keys read only in one place.
+    /// The few projected settings read only in one place (`RAW_KEYS`).
     pub raw: Map<String, Value>,
 }
 
+/// The function settings kept as they are in `Function::raw`.
+const RAW_KEYS: [&str; 4] = ["provisionedConcurrency", "snapStart", "versionFunction", "image"];
+
 impl Function {
     pub fn raw(&self, key: &str) -> Option<&Value> {
+        debug_assert!(RAW_KEYS.contains(&key), "{key} is not kept in Function::raw");
         self.raw.get(key)
     }
 
@@ -439,7 +443,7 @@ impl Reader<'_> {
             depends_on,
             durable: truthy(f.get("durableConfig")),
             iam,
-            raw: f.clone(),
+            raw: RAW_KEYS.iter().filter_map(|k| f.get(*k).map(|v| (k.to_string(), v.clone()))).collect(),
         })
     }
 }

@@ -33,6 +33,10 @@ fn pseudo(name: &str) -> usize {
 
 /// Characters of a string once written as JSON, quotes and escapes included.
 fn json_string_len(s: &str) -> usize {
+    // Nearly every string is printable ASCII without quotes or backslashes: its length as it is.
+    if s.bytes().all(|b| (0x20..0x80).contains(&b) && b != b'"' && b != b'\\') {
+        return s.len() + 2;
+    }
     // byte by byte: a character outside ASCII counts once, at its first byte
     2 + s
         .bytes()

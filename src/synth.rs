@@ -541,14 +541,17 @@ fn rewire(req: &ReconcileRequest, out: &mut Reconciled) -> Result<(), Vec<SynthE
 }
 
 pub fn reconcile(input: &Value) -> Result<Reconciled, Vec<SynthError>> {
-    let req = ReconcileRequest::deserialize(input).map_err(internal)?;
+    reconcile_request(&ReconcileRequest::deserialize(input).map_err(internal)?)
+}
+
+pub fn reconcile_request(req: &ReconcileRequest) -> Result<Reconciled, Vec<SynthError>> {
     let mut out = Reconciled {
         roles: Map::new(),
         remove_roles: req.plan.remove_roles.clone(),
         patches: Map::new(),
         warnings: Vec::new(),
     };
-    keep_unknown_grants(&req, &mut out);
-    rewire(&req, &mut out)?;
+    keep_unknown_grants(req, &mut out);
+    rewire(req, &mut out)?;
     Ok(out)
 }

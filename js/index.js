@@ -32,15 +32,14 @@ class ServerlessIamSynth {
     this.hooks = { 'iam:report': () => this.report() };
     if (!serverless.service.provider || serverless.service.provider.name !== 'aws') return;
     this.provider = serverless.getProvider('aws');
-    this.hooks = {
-      'iam:report': () => this.report(),
+    Object.assign(this.hooks, {
       // Before anything is built: a configuration that cannot deploy fails here, with our message.
       'before:package:initialize': () => this.validate(),
       // Before the framework compiles functions: it rewrites `vpc` and other settings in place.
       'before:package:compileFunctions': () => this.synthesize(),
       'package:compileFunctions': () => this.applyPlan(),
       'after:package:compileEvents': () => this.reconcile(),
-    };
+    });
   }
 
   get resources() {

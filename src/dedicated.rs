@@ -3,12 +3,12 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::cfn::{object, sub_arn, truthy};
+use crate::cfn::{sub_arn, truthy};
 use crate::error::{Errors, SynthError};
 use crate::grants::{self, FnGrants};
 use crate::model::{Function, Mode, ProviderIamRole, RoleConfig, Service};
 use crate::naming::{self, GeneratedName};
-use crate::policy::{role_resource, RoleDoc};
+use crate::policy::{role_resource, tag_list, RoleDoc};
 
 pub fn mode(svc: &Service) -> Mode {
     match &svc.provider.iam_role {
@@ -66,11 +66,7 @@ fn log_statements(svc: &Service, f: &Function) -> Vec<Value> {
     let mut out =
         vec![grants::allow(&["logs:CreateLogStream", "logs:CreateLogGroup", "logs:PutLogEvents"], Value::Array(vec![arn.clone()]))];
     if f.disable_logs {
-        out.push(object([
-            ("Effect", Value::from("Deny")),
-            ("Action", Value::Array(vec![Value::from("logs:PutLogEvents")])),
-            ("Resource", Value::Array(vec![arn])),
-        ]));
+        out.push(grants::statement("Deny", Value::Array(vec![Value::from("logs:PutLogEvents")]), Value::Array(vec![arn])));
     }
     out
 }
@@ -184,8 +180,7 @@ pub fn dedicated_role(svc: &Service, f: &Function, g: &FnGrants, errors: &mut Er
         });
     }
     if !tags.is_empty() {
-        let list: Vec<Value> = tags.into_iter().map(|(k, v)| object([("Key", Value::String(k)), ("Value", v)])).collect();
-        extra.insert("Tags".into(), Value::Array(list));
+        extra.insert("Tags".into(), tag_list(tags));
     }
     let boundary = f
         .iam

@@ -58,12 +58,13 @@ pub struct FnGrants {
     pub durable: bool,
 }
 
+/// `{"Effect", "Action", "Resource"}`, in that order (the framework's key order).
+pub fn statement(effect: &str, action: Value, resource: Value) -> Value {
+    object([("Effect", Value::from(effect)), ("Action", action), ("Resource", resource)])
+}
+
 pub fn allow(actions: &[&str], resource: Value) -> Value {
-    object([
-        ("Effect", Value::from("Allow")),
-        ("Action", Value::Array(actions.iter().map(|a| Value::from(*a)).collect())),
-        ("Resource", resource),
-    ])
+    statement("Allow", Value::Array(actions.iter().map(|a| Value::from(*a)).collect()), resource)
 }
 
 pub fn ec2_statement() -> Value {
@@ -168,7 +169,7 @@ fn destination(svc: &Service, target: &Value, path: &str, errors: &mut Errors) -
                     }
                 }
             };
-            Some(Destination { memo: Some(s.clone()), statement: object([("Effect", Value::from("Allow")), ("Action", Value::from(action)), ("Resource", resource)]) })
+            Some(Destination { memo: Some(s.clone()), statement: statement("Allow", Value::from(action), resource) })
         }
         Value::Object(o) => {
             let action = match o.get("type").and_then(Value::as_str) {
@@ -192,7 +193,7 @@ fn destination(svc: &Service, target: &Value, path: &str, errors: &mut Errors) -
                     return None;
                 }
             };
-            Some(Destination { memo: None, statement: object([("Effect", Value::from("Allow")), ("Action", Value::from(action)), ("Resource", resource)]) })
+            Some(Destination { memo: None, statement: statement("Allow", Value::from(action), resource) })
         }
         _ => {
             unknown(errors);

@@ -49,6 +49,11 @@ pub fn canonical(v: &Value) -> String {
     s
 }
 
+/// CloudFormation's `Tags`: `[{Key, Value}]` in the given order.
+pub fn tag_list(tags: Vec<(String, Value)>) -> Value {
+    Value::Array(tags.into_iter().map(|(k, v)| object([("Key", Value::String(k)), ("Value", v)])).collect())
+}
+
 pub fn trust_policy(principals: &[String]) -> Value {
     json!({
         "Version": "2012-10-17",

@@ -13,11 +13,10 @@ use std::collections::HashSet;
 
 use serde_json::{json, Map, Value};
 
-use crate::cfn::object;
 use crate::grants::{self, Flavor, FnGrants, Timing};
 use crate::model::{Function, ProviderIamRole, Service};
 use crate::naming;
-use crate::policy::{canonical, role_resource, RoleDoc};
+use crate::policy::{canonical, role_resource, tag_list, RoleDoc};
 
 /// The statement list under construction, with the framework's `_.unionWith` semantics available.
 struct Statements {
@@ -85,7 +84,7 @@ fn log_statements(svc: &Service, fns: &[&Function], flavor: Flavor) -> Vec<Value
         out.push(grants::allow(&["logs:PutLogEvents"], Value::Array(b)));
     }
     if canonical_logs && !denied.is_empty() {
-        out.push(object([("Effect", Value::from("Deny")), ("Action", Value::from("logs:PutLogEvents")), ("Resource", Value::Array(denied))]));
+        out.push(grants::statement("Deny", Value::from("logs:PutLogEvents"), Value::Array(denied)));
     }
     out
 }
@@ -223,8 +222,7 @@ pub fn shared_role_resource(svc: &Service, doc: RoleDoc) -> Value {
         cfg.name.clone().unwrap_or_else(|| naming::shared_role_name(&svc.name, &svc.stage)),
     );
     if let Some(tags) = &cfg.tags {
-        let list: Vec<Value> = tags.iter().map(|(k, v)| object([("Key", Value::from(k.as_str())), ("Value", v.clone())])).collect();
-        extra.insert("Tags".into(), Value::Array(list));
+        extra.insert("Tags".into(), tag_list(tags.clone()));
     }
     if let Some(b) = cfg.permissions_boundary.clone().or_else(|| svc.provider.role_permissions_boundary.clone()) {
         extra.insert("PermissionsBoundary".into(), b);

@@ -76,15 +76,35 @@ pub struct Plan {
     pub summary: crate::report::Summary,
 }
 
-/// The role the framework would give a function other than the shared role (`getCustomExecutionRole`).
-pub(crate) fn custom_role<'a>(svc: &'a Service, f: &'a Function) -> Option<&'a Value> {
+/// The setting a function's custom role comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RoleSetting {
+    Function,
+    ProviderIamRole,
+    ProviderRole,
+}
+
+impl RoleSetting {
+    /// Its config path.
+    pub(crate) fn path(self, f: &Function) -> String {
+        match self {
+            RoleSetting::Function => format!("functions.{}.role", f.key),
+            RoleSetting::ProviderIamRole => "provider.iam.role".into(),
+            RoleSetting::ProviderRole => "provider.role".into(),
+        }
+    }
+}
+
+/// The role the framework would give a function other than the shared role (`getCustomExecutionRole`),
+/// and the setting it comes from.
+pub(crate) fn custom_role<'a>(svc: &'a Service, f: &'a Function) -> Option<(&'a Value, RoleSetting)> {
     if let Some(r) = f.role.as_ref().filter(|r| truthy(Some(r))) {
-        return Some(r);
+        return Some((r, RoleSetting::Function));
     }
     if let ProviderIamRole::Existing(r) = &svc.provider.iam_role {
-        return Some(r);
+        return Some((r, RoleSetting::ProviderIamRole));
     }
-    svc.provider.role.as_ref().filter(|r| truthy(Some(r)))
+    svc.provider.role.as_ref().filter(|r| truthy(Some(r))).map(|r| (r, RoleSetting::ProviderRole))
 }
 
 fn refers_to_shared_role(role: &Value) -> bool {
@@ -203,7 +223,7 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
     let mut dedicated_roles = Map::new();
     let mut on_shared: Vec<(&Function, &FnGrants)> = Vec::new();
     for (f, g) in svc.functions.iter().zip(&ours) {
-        let custom = custom_role(&svc, f);
+        let custom = custom_role(&svc, f).map(|(role, _)| role);
         let framework_resource = framework_role_resource(custom);
         let wants = dedicated::wants_dedicated_role(&svc, f);
         if f.role.as_ref().is_some_and(|r| truthy(Some(r))) && !f.iam.requested_by.is_empty() {
@@ -326,7 +346,7 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
     Ok(plan)
 }
 
-fn internal(e: impl std::fmt::Display) -> Vec<SynthError> {
+pub(crate) fn internal(e: impl std::fmt::Display) -> Vec<SynthError> {
     vec![SynthError::Internal { message: e.to_string() }]
 }
 

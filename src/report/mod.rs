@@ -12,12 +12,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::budget::{Measure, RoleSizes};
-use crate::cfn::{get_att_target, truthy};
+use crate::cfn::get_att_target;
 use crate::error::{Diagnostic, SynthError};
-use crate::model::{read_service, Function, ProviderIamRole, Service};
+use crate::model::{read_service, ProviderIamRole, Service};
 use crate::naming::SHARED_ROLE_ID;
 use crate::policy::canonical;
-use crate::synth::{self, FunctionPlan, Plan, RoleSource};
+use crate::synth::{self, internal, FunctionPlan, Plan, RoleSource};
 
 pub use findings::Finding;
 pub use permissions::Permission;
@@ -119,10 +119,6 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
-fn internal(e: impl std::fmt::Display) -> Vec<SynthError> {
-    vec![SynthError::Internal { message: e.to_string() }]
-}
-
 /// `serverless iam`: synthesizes `service` as `package` does and reports on the plan.
 pub fn report(service: &Value, options: &Value) -> Result<ReportOutput, Vec<SynthError>> {
     let options = ReportOptions::deserialize(options).map_err(internal)?;
@@ -164,17 +160,6 @@ fn role_statements(id: &str, role: &Value, managed: &serde_json::Map<String, Val
         }
     }
     out
-}
-
-/// The role a function runs under other than a generated one, and the setting it comes from.
-fn custom_role<'a>(svc: &'a Service, f: &'a Function) -> Option<(&'a Value, String)> {
-    if let Some(r) = f.role.as_ref().filter(|r| truthy(Some(r))) {
-        return Some((r, format!("functions.{}.role", f.key)));
-    }
-    if let ProviderIamRole::Existing(r) = &svc.provider.iam_role {
-        return Some((r, "provider.iam.role".into()));
-    }
-    svc.provider.role.as_ref().filter(|r| truthy(Some(r))).map(|r| (r, "provider.role".into()))
 }
 
 /// The logical id a custom role names, if it names one (`MyRole`, `Fn::GetAtt: [MyRole, Arn]`, `Ref: MyRole`).
@@ -271,8 +256,9 @@ fn build(svc: &Service, input: &Value, plan: &Plan) -> Result<Report, Vec<SynthE
         let f = svc.functions.iter().find(|f| &f.key == key).ok_or_else(|| internal(format!("no function {key}")))?;
         let (role, role_from) = match fp.role_source {
             RoleSource::Custom => {
-                let (value, from) = custom_role(svc, f).ok_or_else(|| internal(format!("no custom role for {key}")))?;
-                (value.clone(), Some(from))
+                let (value, setting) =
+                    synth::custom_role(svc, f).ok_or_else(|| internal(format!("no custom role for {key}")))?;
+                (value.clone(), Some(setting.path(f)))
             }
             _ => (Value::String(fp.role_resource.clone().unwrap_or_else(|| SHARED_ROLE_ID.into())), None),
         };

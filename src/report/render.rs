@@ -1,6 +1,6 @@
 //! The report as text for a terminal (colour and bars) or a log (plain), within a width.
 
-use super::{plural, thousands, readable, Finding, Permission, Report, RoleEntry};
+use super::{percent, plural, thousands, readable, Finding, Permission, Report, RoleEntry};
 use crate::budget::Measure;
 use crate::synth::RoleSource;
 
@@ -104,10 +104,6 @@ fn words(text: &str) -> Vec<String> {
 fn listed(items: &[String]) -> Vec<String> {
     let n = items.len();
     items.iter().enumerate().map(|(i, s)| if i + 1 < n { format!("{s},") } else { s.clone() }).collect()
-}
-
-fn percent(m: &Measure) -> usize {
-    super::percent(m)
 }
 
 fn size_words(out: &Out, m: &Measure) -> Vec<String> {

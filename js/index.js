@@ -4,6 +4,7 @@ const engine = require('./addon');
 const { project } = require('./project');
 const { applyPlan, reconcileRequest, applyReconciled } = require('./apply');
 const schema = require('./schema');
+const state = require('./state');
 
 const NAME = 'serverless-iam-synth';
 
@@ -18,6 +19,11 @@ class ServerlessIamSynth {
     this.options = options || {};
     this.log = (utils && utils.log) || consoleLog();
     schema.register(serverless);
+    // The state file in linear time (js/state.js); `custom.iamSynth.stateWriter: framework` opts out.
+    state.install(serverless, () => {
+      const custom = serverless.service && serverless.service.custom;
+      return custom && custom.iamSynth && custom.iamSynth.stateWriter;
+    });
     this.commands = {
       iam: {
         usage: 'Shows the IAM roles `package` builds: who can do what, with findings to review',

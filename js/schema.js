@@ -37,7 +37,10 @@ const customProperties = {
   properties: {
     iamSynth: {
       type: 'object',
-      properties: { policySize: { enum: ['compact', 'split', 'error'] } },
+      properties: {
+        policySize: { enum: ['compact', 'split', 'error'] },
+        stateWriter: { enum: ['fast', 'framework'] },
+      },
       additionalProperties: false,
     },
     'serverless-iam-roles-per-function': {

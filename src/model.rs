@@ -489,7 +489,18 @@ pub fn read_service(input: &Value) -> Result<(Service, Errors), Errors> {
     };
     let synth_custom = root.get("custom").and_then(Value::as_object).and_then(|c| c.get("iamSynth"));
     let mut r = Reader { errors: &mut errors };
-    let policy_size = match r.object(synth_custom, "custom.iamSynth").and_then(|m| m.get("policySize")) {
+    let synth_custom = r.object(synth_custom, "custom.iamSynth");
+    // `custom.iamSynth.stateWriter` is read by the plugin (js/state.js); it is checked here with the rest.
+    match synth_custom.and_then(|m| m.get("stateWriter")) {
+        None | Some(Value::Null) => {}
+        Some(Value::String(v)) if v == "fast" || v == "framework" => {}
+        Some(other) => r.errors.push(SynthError::InvalidOption {
+            path: "custom.iamSynth.stateWriter".into(),
+            value: other.as_str().map(str::to_string).unwrap_or_else(|| other.to_string()),
+            expected: "fast (the default), framework".into(),
+        }),
+    }
+    let policy_size = match synth_custom.and_then(|m| m.get("policySize")) {
         None | Some(Value::Null) => crate::budget::Mode::Compact,
         Some(Value::String(v)) if v == "compact" => crate::budget::Mode::Compact,
         Some(Value::String(v)) if v == "split" => crate::budget::Mode::Split,

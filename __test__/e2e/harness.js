@@ -17,6 +17,26 @@ const FRAMEWORKS = {
 
 const PLUGIN_LINE = /^(\s*)-\s*serverless-iam-synth\s*$/m;
 
+/** Lists __test__/e2e/state-check.js right after the plugin, so that every packaging run with the
+ * plugin also records what the framework's json-cycle writes for the state the plugin's writer wrote. */
+function withStateCheck(dir, yml) {
+  const text = fs.readFileSync(yml, 'utf8');
+  if (!PLUGIN_LINE.test(text)) return;
+  fs.copyFileSync(path.join(__dirname, 'state-check.js'), path.join(dir, 'state-check.js'));
+  fs.writeFileSync(yml, text.replace(PLUGIN_LINE, (line, indent) => `${line}\n${indent}- ./state-check.js`));
+}
+
+/** The state file must be, byte for byte, what json-cycle writes for the same state. */
+function checkState(dir) {
+  const state = path.join(dir, '.serverless', 'serverless-state.json');
+  const expected = path.join(dir, '.serverless', 'serverless-state.json-cycle.txt');
+  if (!fs.existsSync(expected)) return false;
+  if (fs.readFileSync(state, 'utf8') !== fs.readFileSync(expected, 'utf8')) {
+    throw new Error(`${state} differs from what json-cycle writes for the same state (${expected})`);
+  }
+  return true;
+}
+
 /** The plugin must be resolvable by name from the copies, as it is in a user's project. */
 function ensureSelfLink() {
   const link = path.join(ROOT, 'node_modules', 'serverless-iam-synth');
@@ -50,28 +70,28 @@ function offlineEnv(home) {
  * command (default 'package').
  */
 function packageService(serviceDir, options = {}) {
-  const { plugin = true, framework = 'serverless', args = [], label = '', command = 'package' } = options;
+  const { plugin = true, framework = 'serverless', args = [], label = '', command = 'package', nodeArgs = [] } = options;
   ensureSelfLink();
   const name = `${path.basename(serviceDir)}-${framework}-${plugin ? 'plugin' : 'bare'}${label ? `-${label}` : ''}`;
   const dir = path.join(WORK, name);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   fs.cpSync(serviceDir, dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}.serverless`) });
-  if (!plugin) {
-    const yml = path.join(dir, 'serverless.yml');
-    fs.writeFileSync(yml, withoutPlugin(fs.readFileSync(yml, 'utf8')));
-  }
+  const yml = path.join(dir, 'serverless.yml');
+  if (!plugin) fs.writeFileSync(yml, withoutPlugin(fs.readFileSync(yml, 'utf8')));
+  else if (fs.existsSync(yml)) withStateCheck(dir, yml);
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'sls-home-'));
-  const run = spawnSync(process.execPath, [FRAMEWORKS[framework], command, ...args], {
+  const run = spawnSync(process.execPath, [...nodeArgs, FRAMEWORKS[framework], command, ...args], {
     cwd: dir,
     env: offlineEnv(home),
     encoding: 'utf8',
     timeout: 180000,
   });
   fs.rmSync(home, { recursive: true, force: true });
+  const stateChecked = checkState(dir);
   const templatePath = path.join(dir, '.serverless', 'cloudformation-template-update-stack.json');
   const template = run.status === 0 && fs.existsSync(templatePath) ? JSON.parse(fs.readFileSync(templatePath, 'utf8')) : null;
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr, template, templatePath, dir };
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr, template, templatePath, dir, stateChecked };
 }
 
 module.exports = { packageService, withoutPlugin, offlineEnv, ensureSelfLink, ROOT, WORK };

@@ -199,6 +199,22 @@ fn an_unknown_option_value_is_an_error() {
     assert_eq!(errs[0].path, "custom.iamSynth.policySize");
 }
 
+#[test]
+fn the_state_writer_option_takes_fast_or_framework() {
+    for ok in ["fast", "framework"] {
+        let mut input = with_functions(json!({ "a": {} }));
+        input["custom"] = json!({ "iamSynth": { "stateWriter": ok } });
+        plan(&input);
+    }
+    let mut input = with_functions(json!({ "a": {} }));
+    input["custom"] = json!({ "iamSynth": { "stateWriter": "slow", "policySize": "shrink" } });
+    let errs = errors(&input);
+    let paths: Vec<&str> = errs.iter().map(|e| e.path.as_str()).collect();
+    assert_eq!(paths, ["custom.iamSynth.stateWriter", "custom.iamSynth.policySize"]);
+    assert!(errs.iter().all(|e| e.code == "IAM_SYNTH_INVALID_OPTION"));
+    assert!(errs[0].message.contains("slow"), "{}", errs[0].message);
+}
+
 /// Property: for random statement lists, compaction and split keep exactly the granted tuples.
 #[test]
 fn compaction_and_split_preserve_the_granted_tuples() {

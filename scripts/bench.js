@@ -1,19 +1,21 @@
 'use strict';
 
-// `npm run bench`: the plugin's cost against the serialization floor and serverless-iam-roles-per-function,
-// on generated services (scripts/bench/generate.js), all figures from one run. See BENCHMARKS.md.
+// `npm run bench`: what `serverless package` costs with this plugin, beside the framework alone and
+// serverless-iam-roles-per-function, on generated services (scripts/bench/generate.js), all figures from
+// one run. See BENCHMARKS.md.
 //
-// usage: node scripts/bench.js [--sizes 100,500,1000,2000,4000] [--modes dedicated,perFunction]
-//          [--reps 7] [--overhead-size 200] [--overhead-runs 3] [--community-cap 120] [--json out.json]
+// usage: node scripts/bench.js [--sizes 100,500,1000,2000] [--modes dedicated,perFunction] [--reps 5]
+//          [--frameworks serverless,osls] [--cap 150] [--json out.json]
 //
-// For each mode and size:
-//   1. `serverless package` (3.40.0) with this plugin, its hooks timed from inside (scripts/bench/timed-plugin.js),
-//      which also captures what each hook saw;
-//   2. the hooks replayed in isolation on those captures, `reps` times, with each boundary form, and the
-//      floor (scripts/bench/isolate.js);
-//   3. in the dedicated mode, `serverless package` with serverless-iam-roles-per-function 3.2.0, its hook timed
-//      the same way; skipped once its quadratic growth predicts more than --community-cap seconds.
-// Then the share of `serverless package` our hooks take, on a service of --overhead-size functions.
+// For each size, the wall time of the whole `serverless package` command (one run each):
+//   - the framework alone (the same service without any plugin), with each framework;
+//   - with this plugin, in each mode, its hooks timed from inside by a wrapper (scripts/bench/timed-plugin.js);
+//   - with this plugin and `custom.iamSynth.stateWriter: framework` (the framework's own state writer);
+//   - with serverless-iam-roles-per-function 3.2.0, its hook timed the same way (dedicated mode: it has no
+//     perFunction mode).
+// The last two grow with the square of the service; each is skipped once that growth predicts more than
+// --cap seconds. Then our hooks replayed in isolation on what they saw (scripts/bench/isolate.js), median
+// of --reps: the engine calls in both boundary forms, the serialization floor and peak memory.
 
 const fs = require('fs');
 const os = require('os');
@@ -26,24 +28,27 @@ const ROOT = path.resolve(__dirname, '..');
 const WORK = path.join(ROOT, '.bench-work');
 const SLS = path.join(ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js');
 
+const FRAMEWORK_BINS = {
+  serverless: path.join(ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js'),
+  osls: path.join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js'),
+};
+
 function options(argv) {
   const o = {
-    sizes: [100, 500, 1000, 2000, 4000],
+    sizes: [100, 500, 1000, 2000],
     modes: ['dedicated', 'perFunction'],
-    reps: 7,
-    overheadSize: 200,
-    overheadRuns: 3,
-    communityCap: 120,
+    frameworks: ['serverless', 'osls'],
+    reps: 5,
+    cap: 150,
     json: null,
   };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (flag === '--sizes') o.sizes = value.split(',').map(Number);
     else if (flag === '--modes') o.modes = value.split(',');
+    else if (flag === '--frameworks') o.frameworks = value.split(',');
     else if (flag === '--reps') o.reps = Number(value);
-    else if (flag === '--overhead-size') o.overheadSize = Number(value);
-    else if (flag === '--overhead-runs') o.overheadRuns = Number(value);
-    else if (flag === '--community-cap') o.communityCap = Number(value);
+    else if (flag === '--cap') o.cap = Number(value);
     else if (flag === '--json') o.json = path.resolve(value);
     else throw new Error(`bench: unknown option ${flag}`);
   }
@@ -51,12 +56,14 @@ function options(argv) {
 }
 
 /** A service directory; `inner` is the plugin the timed wrapper loads, or null for no plugin. */
-function writeService(name, n, mode, flavor, inner) {
+function writeService(name, n, mode, flavor, inner, custom) {
   const dir = path.join(WORK, name);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.join(dir, 'capture'), { recursive: true });
   const plugins = inner ? ['./timed-plugin.js'] : [];
-  fs.writeFileSync(path.join(dir, 'serverless.json'), JSON.stringify(generateService(n, { mode, flavor, plugins })));
+  const service = generateService(n, { mode, flavor, plugins });
+  if (custom) service.custom = custom;
+  fs.writeFileSync(path.join(dir, 'serverless.json'), JSON.stringify(service));
   fs.writeFileSync(path.join(dir, 'handler.js'), 'exports.main = async () => ({});\n');
   const wrapper = path.join(__dirname, 'bench', 'timed-plugin.js');
   fs.writeFileSync(path.join(dir, 'timed-plugin.js'), `module.exports = require(${JSON.stringify(wrapper)});\n`);
@@ -64,7 +71,7 @@ function writeService(name, n, mode, flavor, inner) {
 }
 
 /** `serverless package` of a service; returns wall seconds and the wrapped plugin's hook times. */
-function packageRun({ dir, inner }, { capture = false } = {}) {
+function packageRun({ dir, inner }, { capture = false, framework = 'serverless' } = {}) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-home-'));
   const out = path.join(dir, 'hooks.json');
   fs.rmSync(out, { force: true });
@@ -72,7 +79,7 @@ function packageRun({ dir, inner }, { capture = false } = {}) {
   if (inner) env.IAM_BENCH_PLUGIN = inner;
   if (capture) env.IAM_BENCH_CAPTURE = path.join(dir, 'capture');
   const start = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, ['--max-old-space-size=8192', SLS, 'package'], {
+  const run = spawnSync(process.execPath, ['--max-old-space-size=8192', FRAMEWORK_BINS[framework], 'package'], {
     cwd: dir,
     env,
     encoding: 'utf8',
@@ -80,7 +87,7 @@ function packageRun({ dir, inner }, { capture = false } = {}) {
   });
   const wallS = Number(process.hrtime.bigint() - start) / 1e9;
   fs.rmSync(home, { recursive: true, force: true });
-  if (run.status !== 0) throw new Error(`bench: serverless package failed in ${dir}:\n${run.stdout}\n${run.stderr}`);
+  if (run.status !== 0) throw new Error(`bench: ${framework} package failed in ${dir}:\n${run.stdout}\n${run.stderr}`);
   const hooks = inner ? JSON.parse(fs.readFileSync(out, 'utf8')).hooks : {};
   const hooksMs = Object.values(hooks).reduce((a, b) => a + b, 0);
   return { wallS, hooksMs, hooks };
@@ -103,53 +110,60 @@ const median = (xs) => {
 const fmt = (x, digits = 1) => (x === null || x === undefined ? 'n/a' : x.toFixed(digits));
 const log = (line) => process.stderr.write(`${line}\n`);
 
+/** Runs `measure` unless the last measured run of the same kind predicts (quadratically) more than cap seconds. */
+function capped(last, n, cap, measure) {
+  const predicted = last.value ? last.value.wallS * (n / last.value.n) ** 2 : 0;
+  if (predicted > cap) return { skipped: true, predictedS: predicted };
+  const run = measure();
+  last.value = { n, wallS: run.wallS };
+  return run;
+}
+
 function main() {
   const o = options(process.argv.slice(2));
   ensureSelfLink();
   fs.mkdirSync(WORK, { recursive: true });
   const rows = [];
-  for (const mode of o.modes) {
-    let community = null; // last measured { n, ms }
-    for (const n of o.sizes) {
-      log(`bench: ${mode} ${n} functions`);
-      const ours = writeService(`${mode}-${n}-ours`, n, mode, 'ours', 'serverless-iam-synth');
-      const inPackage = packageRun(ours, { capture: true });
-      const capture = path.join(ours.dir, 'capture');
-      const iso = isolate(capture, o.reps);
-      const row = { mode, n, packageS: inPackage.wallS, inPackageMs: inPackage.hooksMs, iso, community: null };
-      if (mode === 'dedicated') {
-        const predicted = community ? (community.ms / 1000) * (n / community.n) ** 2 : 0;
-        if (predicted > o.communityCap) {
-          row.community = { skipped: true, predictedS: predicted };
-        } else {
-          const theirs = writeService(`${mode}-${n}-community`, n, mode, 'community', 'serverless-iam-roles-per-function');
-          const run = packageRun(theirs);
-          row.community = { ms: run.hooksMs, packageS: run.wallS };
-          community = { n, ms: run.hooksMs };
+  const last = { community: {}, frameworkWriter: {} };
+  const save = (extra = {}) => {
+    if (o.json) fs.writeFileSync(o.json, `${JSON.stringify({ machine: machine(), options: o, rows, ...extra }, null, 2)}\n`);
+  };
+  for (const n of o.sizes) {
+    for (const framework of o.frameworks) {
+      log(`bench: ${framework}, ${n} functions, framework alone`);
+      const bare = packageRun(writeService(`bare-${n}`, n, 'dedicated', 'bare', null), { framework });
+      for (const mode of o.modes) {
+        // osls: the framework alone and the plugin in the dedicated mode, to compare its state writer
+        if (framework !== 'serverless' && mode !== 'dedicated') continue;
+        log(`bench: ${framework}, ${mode}, ${n} functions`);
+        const ours = writeService(`${framework}-${mode}-${n}-ours`, n, mode, 'ours', 'serverless-iam-synth');
+        const inPackage = packageRun(ours, { framework });
+        const row = { framework, mode, n, bareS: bare.wallS, packageS: inPackage.wallS, inPackageMs: inPackage.hooksMs };
+        if (framework === 'serverless') {
+          packageRun(ours, { capture: true, framework });
+          row.iso = isolate(path.join(ours.dir, 'capture'), o.reps);
         }
+        if (mode === 'dedicated') {
+          const custom = { iamSynth: { stateWriter: 'framework' } };
+          const slow = writeService(`${framework}-${mode}-${n}-framework-writer`, n, mode, 'ours', 'serverless-iam-synth', custom);
+          const key = `${framework}`;
+          last.frameworkWriter[key] = last.frameworkWriter[key] || {};
+          const w = capped(last.frameworkWriter[key], n, o.cap, () => packageRun(slow, { framework }));
+          row.frameworkWriter = w.skipped ? w : { packageS: w.wallS };
+          if (framework === 'serverless') {
+            const theirs = writeService(`${mode}-${n}-community`, n, mode, 'community', 'serverless-iam-roles-per-function');
+            const c = capped(last.community, n, o.cap, () => packageRun(theirs, { framework }));
+            row.community = c.skipped ? c : { packageS: c.wallS, ms: c.hooksMs };
+          }
+        }
+        rows.push(row);
+        save(); // partial results survive an interrupted run
+        log(`bench: ${JSON.stringify(row)}`);
       }
-      rows.push(row);
-      // partial results survive an interrupted run
-      if (o.json) fs.writeFileSync(o.json, `${JSON.stringify({ machine: machine(), options: o, rows }, null, 2)}\n`);
-      log(`bench: ${JSON.stringify(row)}`);
     }
   }
-
-  log(`bench: overhead on ${o.overheadSize} functions`);
-  const withPlugin = writeService(`overhead-${o.overheadSize}-ours`, o.overheadSize, 'dedicated', 'ours', 'serverless-iam-synth');
-  const bare = writeService(`overhead-${o.overheadSize}-bare`, o.overheadSize, 'dedicated', 'bare', null);
-  const shares = [];
-  const walls = { plugin: [], bare: [] };
-  for (let i = 0; i < o.overheadRuns; i += 1) {
-    const p = packageRun(withPlugin);
-    shares.push(p.hooksMs / (p.wallS * 1000));
-    walls.plugin.push(p.wallS);
-    walls.bare.push(packageRun(bare).wallS);
-  }
-  const overhead = { n: o.overheadSize, runs: o.overheadRuns, share: median(shares), pluginS: median(walls.plugin), bareS: median(walls.bare) };
-
-  const result = { machine: machine(), options: o, rows, overhead };
-  if (o.json) fs.writeFileSync(o.json, `${JSON.stringify(result, null, 2)}\n`);
+  const result = { machine: machine(), options: o, rows };
+  save();
   process.stdout.write(report(result));
 }
 
@@ -158,53 +172,65 @@ function machine() {
   return `${cpus.length} × ${cpus[0] ? cpus[0].model.trim() : 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${process.platform}-${process.arch}, Node.js ${process.version}`;
 }
 
-function report({ machine: m, options: o, rows, overhead }) {
+const ratio = (a, b) => (a && b ? `${fmt(a / b, 2)}×` : '');
+const cell = (x) => (x && x.skipped ? `skipped (predicted ${fmt(x.predictedS, 0)} s)` : x ? fmt(x.packageS) : '');
+
+function report({ machine: m, options: o, rows }) {
   const lines = [];
-  lines.push(`Machine: ${m}. Isolated figures: median of ${o.reps} repetitions.`);
+  lines.push(`Machine: ${m}. One \`serverless package\` per cell; isolated figures: median of ${o.reps} repetitions.`);
+  lines.push('');
+  lines.push('Wall time of the whole `serverless package` command:');
   lines.push('');
   lines.push(
-    '| mode | functions | `package` (s) | our hooks in `package` (ms) | our hooks, isolated (ms) | engine calls, JSON text (ms) | engine calls, JS objects (ms) | floor (ms) | hooks / floor | bytes moved | peak memory (MiB) | serverless-iam-roles-per-function hook in `package` (ms) | its time / ours |'
+    '| framework | mode | functions | framework alone (s) | with this plugin (s) | ours / alone | our hooks in `package` (ms) | hooks share | this plugin, framework\'s state writer (s) | serverless-iam-roles-per-function (s) | its hook in `package` (ms) | its hook / ours |'
   );
-  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
-    const i = r.iso;
-    let theirs = '';
-    let speedup = '';
-    if (r.community && r.community.skipped) theirs = `skipped (predicted ${fmt(r.community.predictedS, 0)} s)`;
-    else if (r.community) {
-      theirs = fmt(r.community.ms, 0);
-      speedup = `${fmt(r.community.ms / r.inPackageMs, 1)}×`;
-    }
+    const c = r.community;
     lines.push(
-      `| ${r.mode} | ${r.n} | ${fmt(r.packageS)} | ${fmt(r.inPackageMs)} | ${fmt(i.pluginMs)} | ${fmt(i.stringMs)} | ${fmt(i.objectMs)} | ${fmt(i.floorMs)} | ${fmt(i.pluginMs / i.floorMs, 2)} | ${(i.bytes / 1048576).toFixed(2)} MiB | ${fmt(i.peakMiB)} | ${theirs} | ${speedup} |`
+      `| ${r.framework} | ${r.mode} | ${r.n} | ${fmt(r.bareS)} | ${fmt(r.packageS)} | ${ratio(r.packageS, r.bareS)} | ${fmt(r.inPackageMs)} | ${fmt((100 * r.inPackageMs) / (r.packageS * 1000), 2)}% | ${cell(r.frameworkWriter)} | ${cell(c)} | ${c && !c.skipped ? fmt(c.ms, 0) : ''} | ${c && !c.skipped ? ratio(c.ms, r.inPackageMs) : ''} |`
+    );
+  }
+  lines.push('');
+  lines.push('Our hooks replayed in isolation (Serverless 3.40.0 captures):');
+  lines.push('');
+  lines.push('| mode | functions | our hooks, isolated (ms) | engine calls, JSON text (ms) | engine calls, JS objects (ms) | floor (ms) | hooks / floor | bytes moved | peak memory (MiB) |');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows.filter((x) => x.iso)) {
+    const i = r.iso;
+    lines.push(
+      `| ${r.mode} | ${r.n} | ${fmt(i.pluginMs)} | ${fmt(i.stringMs)} | ${fmt(i.objectMs)} | ${fmt(i.floorMs)} | ${fmt(i.pluginMs / i.floorMs, 2)} | ${(i.bytes / 1048576).toFixed(2)} MiB | ${fmt(i.peakMiB)} |`
     );
   }
   lines.push('');
   lines.push('Goals:');
-  const at = (mode, n) => rows.find((r) => r.mode === mode && r.n === n);
-  const c1000 = at('dedicated', 1000);
+  const at = (framework, mode, n) => rows.find((r) => r.framework === framework && r.mode === mode && r.n === n);
+  const verdict = (ok) => (ok ? 'met' : 'missed');
+  for (const mode of o.modes) {
+    const r = at('serverless', mode, 1000);
+    if (r) lines.push(`- ${verdict(r.packageS <= 1.3 * r.bareS)}: ${mode}, 1,000 functions: package ${fmt(r.packageS)} s with the plugin, ${fmt(r.bareS)} s alone (${ratio(r.packageS, r.bareS)}; goal ≤ 1.3×)`);
+  }
+  for (const r of rows.filter((x) => x.community && !x.community.skipped)) {
+    lines.push(`- ${verdict(r.packageS <= r.community.packageS)}: ${r.n} functions: package ${fmt(r.packageS)} s with the plugin, ${fmt(r.community.packageS)} s with serverless-iam-roles-per-function (goal: never slower)`);
+  }
+  const c1000 = at('serverless', 'dedicated', 1000);
   if (c1000 && c1000.community && !c1000.community.skipped) {
     const x = c1000.community.ms / c1000.inPackageMs;
-    lines.push(`- ${x >= 100 ? 'met' : 'missed'}: ${fmt(x, 1)}× faster than serverless-iam-roles-per-function at 1,000 functions, both timed inside \`serverless package\` (goal ≥ 100×)`);
+    lines.push(`- ${verdict(x >= 50)}: hooks ${fmt(x, 1)}× faster than serverless-iam-roles-per-function's at 1,000 functions, inside \`package\` (goal ≥ 50×)`);
   }
-  if (rows.length) {
-    const worst = rows.reduce((w, r) => Math.max(w, r.iso.pluginMs / r.iso.floorMs), 0);
-    lines.push(`- ${worst <= 3 ? 'met' : 'missed'}: at most ${fmt(worst, 2)}× the serialization floor at every size (goal ≤ 3×)`);
-  }
-  for (const mode of o.modes) {
-    const [a, b] = [at(mode, 1000), at(mode, 4000)];
-    if (a && b) {
-      const x = b.iso.pluginMs / a.iso.pluginMs;
-      lines.push(`- ${x <= 4.5 ? 'met' : 'missed'}: time(4,000) / time(1,000) = ${fmt(x, 2)} in ${mode} mode, isolated (goal ≤ 4.5)`);
+  for (const framework of o.frameworks) {
+    for (const mode of o.modes) {
+      const [a, b] = [at(framework, mode, 1000), at(framework, mode, 2000)];
+      if (a && b) {
+        const ours = b.packageS / a.packageS;
+        const alone = b.bareS / a.bareS;
+        lines.push(`- ${verdict(ours <= alone)}: ${framework} ${mode}: package(2,000)/package(1,000) = ${fmt(ours, 2)} with the plugin, ${fmt(alone, 2)} alone (goal: no worse)`);
+      }
     }
   }
-  const pct = overhead.share * 100;
-  lines.push(
-    `- ${pct <= 2 ? 'met' : 'missed'}: our hooks take ${fmt(pct, 2)}% of \`serverless package\` on ${overhead.n} functions ` +
-      `(goal ≤ 2%; median of ${overhead.runs}; package ${fmt(overhead.pluginS, 2)} s with the plugin, ${fmt(overhead.bareS, 2)} s without)`
-  );
-  const faster = rows.filter((r) => r.iso.stringMs <= r.iso.objectMs).length;
-  lines.push(`- boundary: JSON text was the faster form in ${faster} of ${rows.length} rows; the plugin uses JSON text.`);
+  const iso = rows.filter((r) => r.iso);
+  const faster = iso.filter((r) => r.iso.stringMs <= r.iso.objectMs).length;
+  lines.push(`- boundary: JSON text was the faster form in ${faster} of ${iso.length} rows; the plugin uses JSON text.`);
   return `${lines.join('\n')}\n`;
 }
 

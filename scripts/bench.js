@@ -13,8 +13,8 @@
 //   - with this plugin and `custom.iamSynth.stateWriter: framework` (the framework's own state writer);
 //   - with serverless-iam-roles-per-function 3.2.0, its hook timed the same way (dedicated mode: it has no
 //     perFunction mode).
-// The last two grow with the square of the service; each is skipped once that growth predicts more than
-// --cap seconds. Then our hooks replayed in isolation on what they saw (scripts/bench/isolate.js), median
+// The last two grow with the square of the service; each is skipped once that growth (of what it takes
+// beyond the framework alone) predicts more than --cap seconds. Then our hooks replayed in isolation on what they saw (scripts/bench/isolate.js), median
 // of --reps: the engine calls in both boundary forms, the serialization floor and peak memory.
 
 const fs = require('fs');
@@ -110,12 +110,15 @@ const median = (xs) => {
 const fmt = (x, digits = 1) => (x === null || x === undefined ? 'n/a' : x.toFixed(digits));
 const log = (line) => process.stderr.write(`${line}\n`);
 
-/** Runs `measure` unless the last measured run of the same kind predicts (quadratically) more than cap seconds. */
-function capped(last, n, cap, measure) {
-  const predicted = last.value ? last.value.wallS * (n / last.value.n) ** 2 : 0;
+/**
+ * Runs `measure` unless the last run of the same kind predicts more than cap seconds: what it took beyond
+ * the framework alone, grown with the square of the number of functions, plus the framework alone now.
+ */
+function capped(last, n, bareS, cap, measure) {
+  const predicted = last.value ? bareS + Math.max(0, last.value.wallS - last.value.bareS) * (n / last.value.n) ** 2 : 0;
   if (predicted > cap) return { skipped: true, predictedS: predicted };
   const run = measure();
-  last.value = { n, wallS: run.wallS };
+  last.value = { n, wallS: run.wallS, bareS };
   return run;
 }
 
@@ -148,11 +151,11 @@ function main() {
           const slow = writeService(`${framework}-${mode}-${n}-framework-writer`, n, mode, 'ours', 'serverless-iam-synth', custom);
           const key = `${framework}`;
           last.frameworkWriter[key] = last.frameworkWriter[key] || {};
-          const w = capped(last.frameworkWriter[key], n, o.cap, () => packageRun(slow, { framework }));
+          const w = capped(last.frameworkWriter[key], n, bare.wallS, o.cap, () => packageRun(slow, { framework }));
           row.frameworkWriter = w.skipped ? w : { packageS: w.wallS };
           if (framework === 'serverless') {
             const theirs = writeService(`${mode}-${n}-community`, n, mode, 'community', 'serverless-iam-roles-per-function');
-            const c = capped(last.community, n, o.cap, () => packageRun(theirs, { framework }));
+            const c = capped(last.community, n, bare.wallS, o.cap, () => packageRun(theirs, { framework }));
             row.community = c.skipped ? c : { packageS: c.wallS, ms: c.hooksMs };
           }
         }

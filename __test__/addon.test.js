@@ -74,7 +74,7 @@ const MINIMAL_SHARED_ROLE = {
   },
 };
 
-const PLAN_KEYS = ['roles', 'removeRoles', 'functions', 'frameworkSharedRole', 'warnings', 'sizes', 'sizeAssumption', 'summary'];
+const PLAN_KEYS = ['roles', 'removeRoles', 'functions', 'frameworkSharedRole', 'warnings', 'summary'];
 
 describe('synthesize: the shared role of a minimal service (§3)', () => {
   const role = () => plan(service()).roles.IamRoleLambdaExecution;

@@ -31,11 +31,19 @@ pub fn wants_dedicated_role(svc: &Service, f: &Function) -> bool {
 
 /// Statements inherited from the provider: `provider.iam.role.statements`; the deprecated
 /// `provider.iamRoleStatements` only when `provider.iam` is absent.
-fn inheritable_statements(svc: &Service) -> Vec<Value> {
+pub(crate) fn inheritable_statements(svc: &Service) -> Vec<Value> {
     match provider_config(svc).and_then(|c| c.statements.clone()) {
         Some(s) => s,
         None if !svc.provider.iam_present => svc.provider.legacy_statements.clone().unwrap_or_default(),
         None => Vec::new(),
+    }
+}
+
+/// The config path `inheritable_statements` reads.
+pub(crate) fn inheritable_statements_path(svc: &Service) -> &'static str {
+    match provider_config(svc).and_then(|c| c.statements.as_ref()) {
+        None if !svc.provider.iam_present => "provider.iamRoleStatements",
+        _ => "provider.iam.role.statements",
     }
 }
 
@@ -148,10 +156,12 @@ pub fn dedicated_role(svc: &Service, f: &Function, g: &FnGrants, errors: &mut Er
     let mut principals = vec![grants::LAMBDA_PRINCIPAL.to_string()];
     let mut statements = log_statements(svc, f);
     statements.extend(auto_statements(svc, f, g, &mut principals));
-    if inherits(svc, f) {
-        statements.extend(inheritable_statements(svc));
-    }
-    statements.extend(f.iam.role.statements.clone().unwrap_or_default());
+    let inherited = if inherits(svc, f) { inheritable_statements(svc) } else { Vec::new() };
+    let own = f.iam.role.statements.clone().unwrap_or_default();
+    let own_path = f.iam.requested_by.iter().find(|p| p.ends_with("tatements")).map(String::as_str).unwrap_or("");
+    crate::validate::duplicate_sids(&[(inheritable_statements_path(svc), &inherited), (own_path, &own)], errors);
+    statements.extend(inherited);
+    statements.extend(own);
 
     let mut managed = Vec::new();
     if per_function {

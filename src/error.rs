@@ -17,6 +17,12 @@ pub enum SynthError {
     #[error("{path}: the generated role name for function '{function}' is {length} characters long even without the '-lambdaRole' suffix; IAM allows 64")]
     RoleNameTooLong { path: String, function: String, length: usize },
 
+    #[error("{path} is not set, and the generated shared role name (<service>-<stage>-<region>-lambdaRole) is {length} characters long; IAM allows 64")]
+    SharedRoleNameTooLong { path: String, length: usize },
+
+    #[error("{path} has Sid '{sid}', and so has {first}, in the same policy; IAM rejects a policy whose Sids repeat")]
+    DuplicateSid { path: String, first: String, sid: String },
+
     #[error("{path}: role name '{name}' is {length} characters long; IAM allows 64")]
     ExplicitRoleNameTooLong { path: String, name: String, length: usize },
 
@@ -71,6 +77,8 @@ impl SynthError {
             SynthError::InvalidStatement { .. } => "IAM_SYNTH_INVALID_STATEMENT",
             SynthError::RoleNameTooLong { .. } => "IAM_SYNTH_ROLE_NAME_TOO_LONG",
             SynthError::ExplicitRoleNameTooLong { .. } => "IAM_SYNTH_ROLE_NAME_TOO_LONG",
+            SynthError::SharedRoleNameTooLong { .. } => "IAM_SYNTH_ROLE_NAME_TOO_LONG",
+            SynthError::DuplicateSid { .. } => "IAM_SYNTH_DUPLICATE_SID",
             SynthError::RoleConflict { .. } => "IAM_SYNTH_ROLE_CONFLICT",
             SynthError::ProviderRoleWithPerFunction { .. } => "IAM_SYNTH_PROVIDER_ROLE_WITH_PER_FUNCTION",
             SynthError::InvalidMode { .. } => "IAM_SYNTH_INVALID_MODE",
@@ -97,6 +105,8 @@ impl SynthError {
             | SynthError::InvalidStatement { path, .. }
             | SynthError::RoleNameTooLong { path, .. }
             | SynthError::ExplicitRoleNameTooLong { path, .. }
+            | SynthError::SharedRoleNameTooLong { path, .. }
+            | SynthError::DuplicateSid { path, .. }
             | SynthError::RoleConflict { path, .. }
             | SynthError::ProviderRoleWithPerFunction { path }
             | SynthError::InvalidMode { path, .. }
@@ -123,6 +133,12 @@ impl SynthError {
                 "set iam.role.name on the function to an explicit name of at most 64 characters".into()
             }
             SynthError::ExplicitRoleNameTooLong { .. } => "shorten the name to at most 64 characters".into(),
+            SynthError::DuplicateSid { .. } => {
+                "give one of the two statements another Sid (or none), or set iam.inheritStatements: false on the function when it repeats a provider statement".into()
+            }
+            SynthError::SharedRoleNameTooLong { .. } => {
+                "set provider.iam.role.name to an explicit name of at most 64 characters, or shorten the service or stage name".into()
+            }
             SynthError::RoleConflict { .. } => {
                 "either remove `role` to get a generated role, or remove the per-function IAM settings and grant the permissions in your own role".into()
             }
@@ -140,7 +156,7 @@ impl SynthError {
             SynthError::InvalidArn { .. } => {
                 "give the policy's ARN, e.g. arn:aws:iam::aws:policy/ReadOnlyAccess, or a Ref/Fn::GetAtt/Fn::Sub/Fn::ImportValue".into()
             }
-            SynthError::InvalidTags { .. } => "give at most 50 tags as `key: value` with string values".into(),
+            SynthError::InvalidTags { .. } => "give at most 50 tags as `key: value`: keys of 1 to 128 and string values of up to 256 letters, digits, spaces and _ . : / = + - @, no key starting with aws:".into(),
             SynthError::InputTooDeep { .. } => {
                 "simplify the deeply nested value in serverless.yml (IAM settings are never that deep)".into()
             }

@@ -215,7 +215,7 @@ impl Reader<'_> {
             self.errors.push(SynthError::InvalidTags { path: path.to_string(), problem });
         }
         for (k, v) in m {
-            if let Some(problem) = validate::tag_value_problem(v) {
+            if let Some(problem) = validate::tag_key_problem(k).or_else(|| validate::tag_value_problem(v)) {
                 self.errors.push(SynthError::InvalidTags { path: format!("{path}.{k}"), problem });
             }
         }

@@ -35,6 +35,11 @@ pub fn policy_name(service: &str, stage: &str) -> Value {
     json!({ "Fn::Join": ["-", [service, stage, "lambda"]] })
 }
 
+/// The length of the generated shared role name in `region` (`{"Ref":"AWS::Region"}` counts as it).
+pub fn shared_role_name_length(service: &str, stage: &str, region: &str) -> usize {
+    service.len() + stage.len() + region.len() + "lambdaRole".len() + 3
+}
+
 pub fn shared_role_name(service: &str, stage: &str) -> Value {
     json!({ "Fn::Join": ["-", [service, stage, { "Ref": "AWS::Region" }, "lambdaRole"]] })
 }
@@ -118,6 +123,14 @@ mod tests {
             dedicated_role_name(SVC, "dev", "abcdefghijklmnopqrst", "us-east-1"),
             GeneratedName::TooLong(65)
         );
+    }
+
+    #[test]
+    fn shared_name_length_counts_the_region() {
+        // "svc-dev-us-east-1-lambdaRole"
+        assert_eq!(shared_role_name_length("svc", "dev", "us-east-1"), 28);
+        // a 42-character service name in us-east-1 gives 67 (issue 19, item 6)
+        assert_eq!(shared_role_name_length(&"s".repeat(42), "dev", "us-east-1"), 67);
     }
 
     #[test]

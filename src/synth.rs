@@ -66,11 +66,10 @@ pub struct Plan {
     /// `AWS::IAM::ManagedPolicy` resources split off roles over the size limit, by logical id.
     #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub managed_policies: Map<String, Value>,
-    /// Every generated role's policy sizes against IAM's limits.
-    #[serde(default)]
+    /// Every generated role's policy sizes against IAM's limits (read by the report and the summary
+    /// inside the engine; not sent to the plugin).
+    #[serde(skip)]
     pub sizes: Vec<crate::budget::RoleSizes>,
-    #[serde(default)]
-    pub size_assumption: String,
     /// What `package` prints about the roles.
     #[serde(default)]
     pub summary: crate::report::Summary,
@@ -219,13 +218,20 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
         errors.push(SynthError::ProviderRoleWithPerFunction { path: "provider.role".into() });
     }
 
+    // the provider's statements on their own (every role that holds them holds them all)
+    let provider_statements = dedicated::inheritable_statements(&svc);
+    crate::validate::duplicate_sids(&[(dedicated::inheritable_statements_path(&svc), &provider_statements)], &mut errors);
+
     let mut function_plans: Vec<(String, FunctionPlan)> = Vec::new();
     let mut dedicated_roles = Map::new();
     let mut on_shared: Vec<(&Function, &FnGrants)> = Vec::new();
     for (f, g) in svc.functions.iter().zip(&ours) {
         let custom = custom_role(&svc, f).map(|(role, _)| role);
         let framework_resource = framework_role_resource(custom);
-        let wants = dedicated::wants_dedicated_role(&svc, f);
+        // `role: IamRoleLambdaExecution` (or its `Fn::GetAtt`) puts the function on the shared role in
+        // every mode: the function's `role` always wins (the guide), and perFunction mode keeps the shared
+        // role for it.
+        let wants = dedicated::wants_dedicated_role(&svc, f) && !custom.is_some_and(refers_to_shared_role);
         if f.role.as_ref().is_some_and(|r| truthy(Some(r))) && !f.iam.requested_by.is_empty() {
             errors.push(SynthError::RoleConflict {
                 path: format!("functions.{}.role", f.key),
@@ -295,6 +301,12 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
             "remove the reference to drop the unused role",
         ));
     }
+    if roles.contains_key(SHARED_ROLE_ID) && matches!(&svc.provider.iam_role, ProviderIamRole::Config(c) if c.name.is_none()) {
+        let length = naming::shared_role_name_length(&svc.name, &svc.stage, &svc.region);
+        if length > naming::MAX_ROLE_NAME {
+            errors.push(SynthError::SharedRoleNameTooLong { path: "provider.iam.role.name".into(), length });
+        }
+    }
     roles.extend(dedicated_roles);
 
     // the policy size budget
@@ -330,6 +342,8 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
     } else {
         Vec::new()
     };
+    // Reconciliation compares the framework's shared role with ours only when we plan one.
+    let framework_shared_role = framework_shared_role.filter(|_| roles.contains_key(SHARED_ROLE_ID));
     warnings.extend(crate::overrides::override_warnings(&roles, input.get("resources")));
     let mut plan = Plan {
         roles,
@@ -339,7 +353,6 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
         warnings,
         managed_policies,
         sizes,
-        size_assumption: crate::size::ASSUMPTION.to_string(),
         summary: Default::default(),
     };
     plan.summary = crate::report::summary(&plan);

@@ -159,12 +159,58 @@ pub fn arn_problem(v: &Value) -> Option<String> {
     }
 }
 
-/// A tag value: a string (or an intrinsic that gives one).
+/// A character IAM takes in tag keys and values: letters, digits, spaces and `_ . : / = + - @`
+/// (IAM's pattern `[\p{L}\p{Z}\p{N}_.:/=+\-@]`).
+fn tag_char(c: char) -> bool {
+    c.is_alphanumeric() || (c.is_whitespace() && !c.is_control()) || "_.:/=+-@".contains(c)
+}
+
+/// The first character of `s` IAM does not take in a tag, described for the message.
+fn bad_tag_char(s: &str) -> Option<String> {
+    s.chars().find(|c| !tag_char(*c)).map(|c| format!("'{c}' (U+{:04X})", c as u32))
+}
+
+/// A tag key: 1–128 characters IAM takes, not starting with `aws:`.
+pub fn tag_key_problem(key: &str) -> Option<String> {
+    let length = key.chars().count();
+    if length == 0 || length > 128 {
+        return Some(format!("a tag key has 1 to 128 characters; this one has {length}"));
+    }
+    if key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:")) {
+        return Some(format!("tag key '{key}' starts with 'aws:', which AWS reserves"));
+    }
+    bad_tag_char(key).map(|c| format!("tag key '{key}' has {c}, which IAM does not allow in tags"))
+}
+
+/// A tag value: a string of at most 256 characters IAM takes (or an intrinsic that gives one).
 pub fn tag_value_problem(v: &Value) -> Option<String> {
     match v {
-        Value::String(s) if s.chars().count() <= 256 => None,
-        Value::String(_) => Some("a tag value has at most 256 characters".into()),
+        Value::String(s) if s.chars().count() > 256 => Some("a tag value has at most 256 characters".into()),
+        Value::String(s) => bad_tag_char(s).map(|c| format!("the value has {c}, which IAM does not allow in tags")),
         other if is_intrinsic(other) => None,
         other => Some(format!("expected a string, got {}", type_name(other))),
+    }
+}
+
+/// IAM rejects a policy in which two statements have the same `Sid`: reports the second of each pair
+/// at its config path (`<list path>[<index>]`), naming the first; only pairs whose second statement is
+/// in the last of `lists` (the earlier lists are checked once, on their own).
+pub fn duplicate_sids(lists: &[(&str, &[Value])], errors: &mut crate::error::Errors) {
+    let mut seen: Vec<(&str, String)> = Vec::new();
+    let last = lists.len().saturating_sub(1);
+    for (n, (path, list)) in lists.iter().enumerate() {
+        for (i, st) in list.iter().enumerate() {
+            let Some(sid) = st.get("Sid").and_then(Value::as_str) else { continue };
+            let here = format!("{path}[{i}]");
+            match seen.iter().find(|(s, _)| *s == sid) {
+                Some((_, first)) if n == last => errors.push(crate::error::SynthError::DuplicateSid {
+                    path: here,
+                    first: first.clone(),
+                    sid: sid.to_string(),
+                }),
+                Some(_) => {}
+                None => seen.push((sid, here)),
+            }
+        }
     }
 }

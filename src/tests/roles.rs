@@ -285,3 +285,26 @@ fn unused_shared_role_is_kept_with_a_warning_when_resources_refer_to_it() {
     assert_json(&p["removeRoles"], json!([]));
     assert!(!p["warnings"].as_array().unwrap().is_empty(), "a warning says why the role is kept");
 }
+
+/// Issue 19, item 2: in perFunction mode a function whose `role` is the shared role runs under it, in
+/// both spellings, and the shared role is created for it (with the provider's statements).
+#[test]
+fn per_function_mode_honours_role_naming_the_shared_role() {
+    let provider_statement = json!({ "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*" });
+    for role in [json!("IamRoleLambdaExecution"), json!({ "Fn::GetAtt": ["IamRoleLambdaExecution", "Arn"] })] {
+        let input = service(
+            json!({ "iam": { "role": { "mode": "perFunction", "statements": [provider_statement.clone()] } } }),
+            json!({ "onShared": { "role": role }, "own": {} }),
+        );
+        let p = plan(&input);
+        assert_eq!(function(&p, "onShared")["roleSource"], "shared", "{role}");
+        assert_eq!(function(&p, "onShared")["role"], json!({ "Fn::GetAtt": [SHARED, "Arn"] }));
+        assert_eq!(function(&p, "own")["roleSource"], "dedicated");
+        let roles = p["roles"].as_object().unwrap();
+        assert!(roles.contains_key(SHARED), "the shared role is kept for onShared: {:?}", roles.keys().collect::<Vec<_>>());
+        assert!(!roles.contains_key("OnSharedIamRoleLambdaExecution"));
+        let as_written = json!({ "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::b/*" });
+        assert!(statements_of(&roles[SHARED]).as_array().unwrap().contains(&as_written));
+        assert_eq!(p["removeRoles"], json!([]));
+    }
+}

@@ -1,0 +1,176 @@
+'use strict';
+
+// Unusual but valid (or subtly invalid) services from issue 19, packaged offline by Serverless 3.40.0
+// and osls with this plugin. Expected values are written by hand from the current IAM guide (a
+// function's `role` always wins), iam-behaviour.md §1 and IAM's limits (role names of at most 64
+// characters; tag keys of 1-128 and values of up to 256 letters, digits, spaces and `_ . : / = + - @`;
+// no repeated Sid in one policy).
+
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { packageService } = require('./harness');
+const { lintErrors } = require('./cfn-lint');
+
+const SHARED = 'IamRoleLambdaExecution';
+
+function writeService(name, body) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
+  fs.writeFileSync(
+    path.join(dir, 'serverless.yml'),
+    `service: ${body.service || 'unusual'}
+frameworkVersion: '>=3'
+plugins:
+  - serverless-iam-synth
+provider:
+  name: aws
+  runtime: nodejs20.x
+  region: us-east-1
+${body.provider || ''}
+functions:
+${body.functions}
+`
+  );
+  fs.writeFileSync(path.join(dir, 'handler.js'), 'exports.main = async () => ({});\n');
+  return dir;
+}
+
+/** Every `DependsOn` entry of every resource names a resource of the template. */
+function danglingDependencies(template) {
+  const ids = new Set(Object.keys(template.Resources));
+  const out = [];
+  for (const [id, res] of Object.entries(template.Resources)) {
+    for (const dep of [].concat(res.DependsOn || [])) if (!ids.has(dep)) out.push(`${id} -> ${dep}`);
+  }
+  return out;
+}
+
+const failureText = (run) => `${run.stdout}\n${run.stderr}`;
+
+describe.each(['serverless', 'osls'])('%s', (framework) => {
+  test.each([
+    ['a logical id', 'IamRoleLambdaExecution'],
+    ['Fn::GetAtt', '!GetAtt IamRoleLambdaExecution.Arn'],
+  ])('perFunction mode: role naming the shared role as %s runs under the shared role, which is kept', (label, role) => {
+    const run = packageService(
+      writeService('per-function-shared', {
+        provider: `  iam:
+    role:
+      mode: perFunction
+      statements:
+        - Effect: Allow
+          Action: s3:GetObject
+          Resource: arn:aws:s3:::bucket/*`,
+        functions: `  onShared:
+    handler: handler.main
+    role: ${role}
+    events:
+      - sqs: arn:aws:sqs:us-east-1:123456789012:jobs
+  own:
+    handler: handler.main`,
+      }),
+      { framework, label: label.replace(/\W/g, '') }
+    );
+    expect(run.status).toBe(0);
+    const r = run.template.Resources;
+    expect(r.OnSharedLambdaFunction.Properties.Role).toEqual({ 'Fn::GetAtt': [SHARED, 'Arn'] });
+    expect(r[SHARED].Type).toBe('AWS::IAM::Role');
+    expect(r.OnSharedIamRoleLambdaExecution).toBeUndefined();
+    expect(r.OwnLambdaFunction.Properties.Role).toEqual({ 'Fn::GetAtt': ['OwnIamRoleLambdaExecution', 'Arn'] });
+    const statements = r[SHARED].Properties.Policies[0].PolicyDocument.Statement;
+    // the provider's statement and the function's SQS permissions are on the role it runs under
+    expect(statements).toContainEqual({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::bucket/*' });
+    expect(statements.some((s) => [].concat(s.Action).includes('sqs:ReceiveMessage'))).toBe(true);
+    expect(danglingDependencies(run.template)).toEqual([]);
+    expect(lintErrors([run.templatePath])).toEqual([]);
+  });
+
+  test('a generated shared role name over 64 characters fails with IAM_SYNTH_ROLE_NAME_TOO_LONG at provider.iam.role.name', () => {
+    const run = packageService(
+      writeService('long-shared-name', {
+        service: 'a-service-name-of-forty-two-characters-xyz',
+        functions: '  api:\n    handler: handler.main',
+      }),
+      { framework, label: 'long-name' }
+    );
+    expect(run.status).toBe(1);
+    const text = failureText(run);
+    expect(text).toContain('IAM_SYNTH_ROLE_NAME_TOO_LONG');
+    expect(text).toContain('provider.iam.role.name is not set');
+    expect(text).toContain('67 characters');
+    expect(text).toContain('set provider.iam.role.name to an explicit name of at most 64 characters');
+  });
+
+  test('tags IAM rejects fail with IAM_SYNTH_INVALID_TAGS, each at its path', () => {
+    const run = packageService(
+      writeService('bad-tags', {
+        provider: `  iam:
+    role:
+      tags:
+        team: "payments \u{1F680}"
+        cost!center: "42"
+        aws:owner: me`,
+        functions: '  api:\n    handler: handler.main',
+      }),
+      { framework, label: 'tags' }
+    );
+    expect(run.status).toBe(1);
+    const text = failureText(run);
+    if (framework === 'osls') {
+      // osls's own schema refuses these keys before any plugin runs
+      expect(text).toContain("at 'provider.iam.role.tags': unrecognized property 'cost!center'");
+      expect(text).toContain("at 'provider.iam.role.tags': unrecognized property 'aws:owner'");
+      return;
+    }
+    expect(text).toContain("provider.iam.role.tags.team: invalid tags: the value has '\u{1F680}' (U+1F680)");
+    expect(text).toContain("tag key 'cost!center' has '!'");
+    expect(text).toContain("tag key 'aws:owner' starts with 'aws:'");
+    expect(text).toContain('IAM_SYNTH_INVALID_TAGS');
+  });
+
+  test('a tag value IAM rejects fails with IAM_SYNTH_INVALID_TAGS', () => {
+    const run = packageService(
+      writeService('bad-tag-value', {
+        provider: `  iam:
+    role:
+      tags:
+        team: "payments \u{1F680}"`,
+        functions: '  api:\n    handler: handler.main',
+      }),
+      { framework, label: 'tag-value' }
+    );
+    expect(run.status).toBe(1);
+    const text = failureText(run);
+    expect(text).toContain("provider.iam.role.tags.team: invalid tags: the value has '\u{1F680}' (U+1F680), which IAM does not allow in tags");
+    expect(text).toContain('IAM_SYNTH_INVALID_TAGS');
+  });
+
+  test('an own statement repeating an inherited Sid fails with IAM_SYNTH_DUPLICATE_SID naming both', () => {
+    const run = packageService(
+      writeService('duplicate-sid', {
+        provider: `  iam:
+    role:
+      statements:
+        - Sid: Read
+          Effect: Allow
+          Action: s3:GetObject
+          Resource: arn:aws:s3:::bucket/*`,
+        functions: `  api:
+    handler: handler.main
+    iam:
+      inheritStatements: true
+      role:
+        statements:
+          - Sid: Read
+            Effect: Allow
+            Action: s3:ListBucket
+            Resource: arn:aws:s3:::bucket`,
+      }),
+      { framework, label: 'sid' }
+    );
+    expect(run.status).toBe(1);
+    const text = failureText(run);
+    expect(text).toContain("functions.api.iam.role.statements[0] has Sid 'Read', and so has provider.iam.role.statements[0]");
+    expect(text).toContain('IAM_SYNTH_DUPLICATE_SID');
+  });
+});

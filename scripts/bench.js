@@ -5,11 +5,12 @@
 // one run. See BENCHMARKS.md.
 //
 // usage: node scripts/bench.js [--sizes 100,500,1000,2000] [--modes dedicated,perFunction] [--reps 5]
-//          [--frameworks serverless,osls] [--cap 150] [--json out.json]
+//          [--frameworks serverless,osls] [--package-reps 3] [--cap 150] [--json out.json]
 //
-// For each size, the wall time of the whole `serverless package` command (one run each):
+// For each size, the wall time of the whole `serverless package` command:
 //   - the framework alone (the same service without any plugin), with each framework;
 //   - with this plugin, in each mode, its hooks timed from inside by a wrapper (scripts/bench/timed-plugin.js);
+//   (these two: the median of --package-reps runs, each run's figures kept in the JSON; the rest: one run)
 //   - with this plugin and `custom.iamSynth.stateWriter: framework` (the framework's own state writer);
 //   - with serverless-iam-roles-per-function 3.2.0, its hook timed the same way (dedicated mode: it has no
 //     perFunction mode).
@@ -39,6 +40,7 @@ function options(argv) {
     modes: ['dedicated', 'perFunction'],
     frameworks: ['serverless', 'osls'],
     reps: 5,
+    packageReps: 3,
     cap: 150,
     json: null,
   };
@@ -48,6 +50,7 @@ function options(argv) {
     else if (flag === '--modes') o.modes = value.split(',');
     else if (flag === '--frameworks') o.frameworks = value.split(',');
     else if (flag === '--reps') o.reps = Number(value);
+    else if (flag === '--package-reps') o.packageReps = Number(value);
     else if (flag === '--cap') o.cap = Number(value);
     else if (flag === '--json') o.json = path.resolve(value);
     else throw new Error(`bench: unknown option ${flag}`);
@@ -93,6 +96,13 @@ function packageRun({ dir, inner }, { capture = false, framework = 'serverless' 
   return { wallS, hooksMs, hooks };
 }
 
+/** `packageRun` `reps` times: the run of median wall time, with every run's wall time and hook time. */
+function medianRun(service, reps, options) {
+  const runs = Array.from({ length: reps }, () => packageRun(service, options)).sort((a, b) => a.wallS - b.wallS);
+  const mid = runs[(runs.length - 1) >> 1];
+  return { ...mid, runs: runs.map((r) => ({ wallS: r.wallS, hooksMs: r.hooksMs })) };
+}
+
 function isolate(captureDir, reps) {
   const run = spawnSync(
     process.execPath,
@@ -134,14 +144,14 @@ function main() {
   for (const n of o.sizes) {
     for (const framework of o.frameworks) {
       log(`bench: ${framework}, ${n} functions, framework alone`);
-      const bare = packageRun(writeService(`bare-${n}`, n, 'dedicated', 'bare', null), { framework });
+      const bare = medianRun(writeService(`bare-${n}`, n, 'dedicated', 'bare', null), o.packageReps, { framework });
       for (const mode of o.modes) {
         // osls: the framework alone and the plugin in the dedicated mode, to compare its state writer
         if (framework !== 'serverless' && mode !== 'dedicated') continue;
         log(`bench: ${framework}, ${mode}, ${n} functions`);
         const ours = writeService(`${framework}-${mode}-${n}-ours`, n, mode, 'ours', 'serverless-iam-synth');
-        const inPackage = packageRun(ours, { framework });
-        const row = { framework, mode, n, bareS: bare.wallS, packageS: inPackage.wallS, inPackageMs: inPackage.hooksMs };
+        const inPackage = medianRun(ours, o.packageReps, { framework });
+        const row = { framework, mode, n, bareS: bare.wallS, packageS: inPackage.wallS, inPackageMs: inPackage.hooksMs, bareRuns: bare.runs, runs: inPackage.runs };
         if (framework === 'serverless') {
           packageRun(ours, { capture: true, framework });
           row.iso = isolate(path.join(ours.dir, 'capture'), o.reps);
@@ -180,7 +190,9 @@ const cell = (x) => (x && x.skipped ? `skipped (predicted ${fmt(x.predictedS, 0)
 
 function report({ machine: m, options: o, rows }) {
   const lines = [];
-  lines.push(`Machine: ${m}. One \`serverless package\` per cell; isolated figures: median of ${o.reps} repetitions.`);
+  lines.push(
+    `Machine: ${m}. Framework alone and with this plugin: median of ${o.packageReps} \`serverless package\` runs; the other cells: one run; isolated figures: median of ${o.reps} repetitions.`
+  );
   lines.push('');
   lines.push('Wall time of the whole `serverless package` command:');
   lines.push('');

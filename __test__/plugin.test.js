@@ -271,6 +271,33 @@ describe('constructor: schema registration', () => {
   });
 });
 
+describe('constructor: listed beside serverless-iam-roles-per-function', () => {
+  test.each([
+    ['a list', (names) => names],
+    ['{ modules }', (names) => ({ modules: names })],
+  ])('fails with IAM_SYNTH_PLUGIN_CONFLICT, saying how to remove it, in either order (plugins as %s)', (_, shape) => {
+    for (const names of [
+      ['serverless-iam-synth', 'serverless-iam-roles-per-function'],
+      ['serverless-iam-roles-per-function', 'serverless-iam-synth'],
+    ]) {
+      const serverless = sharedService();
+      serverless.service.plugins = shape(names);
+      let error;
+      try {
+        new ServerlessIamSynth(serverless, {}, { log: makeLog() });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ServerlessError);
+      expect(error.code).toBe('IAM_SYNTH_PLUGIN_CONFLICT');
+      expect(error.message).toContain('Remove `- serverless-iam-roles-per-function` from `plugins:`');
+      expect(error.message).toContain('npm uninstall serverless-iam-roles-per-function');
+      // nothing registered: the framework's schema error never comes
+      expect(serverless.configSchemaHandler.defineFunctionProperties).not.toHaveBeenCalled();
+    }
+  });
+});
+
 describe('constructor: hooks', () => {
   test('an aws service gets the three package hooks and the early validation', () => {
     const plugin = new ServerlessIamSynth(sharedService(), {}, { log: makeLog() });

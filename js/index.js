@@ -13,11 +13,31 @@ function consoleLog() {
   return { error: write('error'), warning: write('warning'), notice: write('notice'), info: write('info'), verbose: () => {}, debug: () => {} };
 }
 
+const REPLACED = 'serverless-iam-roles-per-function';
+
+/** The plugin names listed in serverless.yml (`plugins:` as a list or as `{ modules: [...] }`). */
+function listedPlugins(service) {
+  const plugins = service && service.plugins;
+  if (Array.isArray(plugins)) return plugins;
+  return plugins && Array.isArray(plugins.modules) ? plugins.modules : [];
+}
+
 class ServerlessIamSynth {
   constructor(serverless, options, utils) {
     this.serverless = serverless;
     this.options = options || {};
     this.log = (utils && utils.log) || consoleLog();
+    // Both register the same function keys, and the framework's schema would fail on the second
+    // with a message that names neither plugin: say what to do instead, whichever is listed first.
+    if (listedPlugins(serverless.service).includes(REPLACED)) {
+      throw new serverless.classes.Error(
+        `${NAME} replaces ${REPLACED}, and both are listed under \`plugins:\`. Remove \`- ${REPLACED}\` from ` +
+          `\`plugins:\` in serverless.yml and run \`npm uninstall ${REPLACED}\`: its keys (iamRoleStatements, ` +
+          `iamRoleStatementsInherit, iamRoleStatementsName, iamPermissionsBoundary and ` +
+          `custom.${REPLACED}) keep working with ${NAME}, with the same role logical ids [IAM_SYNTH_PLUGIN_CONFLICT]`,
+        'IAM_SYNTH_PLUGIN_CONFLICT'
+      );
+    }
     schema.register(serverless);
     // The state file in linear time (js/state.js); `custom.iamSynth.stateWriter: framework` opts out.
     state.install(serverless, () => {

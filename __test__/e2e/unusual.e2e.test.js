@@ -21,7 +21,7 @@ function writeService(name, body) {
     `service: ${body.service || 'unusual'}
 frameworkVersion: '>=3'
 plugins:
-  - serverless-iam-synth
+${(body.plugins || ['serverless-iam-synth']).map((p) => `  - ${p}`).join('\n')}
 provider:
   name: aws
   runtime: nodejs20.x
@@ -172,5 +172,20 @@ describe.each(['serverless', 'osls'])('%s', (framework) => {
     const text = failureText(run);
     expect(text).toContain("functions.api.iam.role.statements[0] has Sid 'Read', and so has provider.iam.role.statements[0]");
     expect(text).toContain('IAM_SYNTH_DUPLICATE_SID');
+  });
+
+  test.each([
+    ['first', ['serverless-iam-synth', 'serverless-iam-roles-per-function']],
+    ['second', ['serverless-iam-roles-per-function', 'serverless-iam-synth']],
+  ])('listed beside serverless-iam-roles-per-function (ours %s): IAM_SYNTH_PLUGIN_CONFLICT says how to remove it', (order, plugins) => {
+    const run = packageService(writeService('both-plugins', { plugins, functions: '  api:\n    handler: handler.main' }), {
+      framework,
+      label: `both-${order}`,
+    });
+    expect(run.status).toBe(1);
+    const text = failureText(run);
+    expect(text).toContain('IAM_SYNTH_PLUGIN_CONFLICT');
+    expect(text).toContain('Remove `- serverless-iam-roles-per-function` from `plugins:`');
+    expect(text).not.toContain('already have a definition');
   });
 });

@@ -58,3 +58,8 @@ pub fn truthy(v: Option<&Value>) -> bool {
         Some(_) => true,
     }
 }
+
+/// `{"Ref": "AWS::NoValue"}`: CloudFormation removes the value that holds it.
+pub fn is_no_value(v: &Value) -> bool {
+    v.as_object().is_some_and(|m| m.len() == 1 && m.get("Ref").and_then(Value::as_str) == Some("AWS::NoValue"))
+}

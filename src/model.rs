@@ -188,6 +188,19 @@ impl Reader<'_> {
     }
 
     fn statement(&mut self, s: Value, path: &str) -> Value {
+        // A statement that exists only under a condition: `Fn::If: [condition, statement, statement or
+        // {Ref: AWS::NoValue}]` (CloudFormation drops the `AWS::NoValue` branch). Both branches are
+        // checked; the statement is kept as written, as the framework keeps it.
+        if let Some(Value::Array(branches)) = s.as_object().filter(|m| m.len() == 1).and_then(|m| m.get("Fn::If")) {
+            if branches.len() == 3 && branches[0].is_string() {
+                for i in [1, 2] {
+                    if !crate::cfn::is_no_value(&branches[i]) {
+                        self.statement(branches[i].clone(), &format!("{path}.Fn::If[{i}]"));
+                    }
+                }
+                return s;
+            }
+        }
         let Value::Object(mut m) = s else {
             self.errors.push(SynthError::InvalidStatement {
                 path: path.to_string(),

@@ -188,4 +188,72 @@ describe.each(['serverless', 'osls'])('%s', (framework) => {
     expect(text).toContain('Remove `- serverless-iam-roles-per-function` from `plugins:`');
     expect(text).not.toContain('already have a definition');
   });
+
+  test('a statement that exists only under a condition (Fn::If with AWS::NoValue) is packaged once, on every role that gets it', () => {
+    const conditional = (branch) => `        - Fn::If:
+            - IsProd
+${branch}`;
+    const source = writeService('conditional-statement', {
+        provider: `  iam:
+    role:
+      statements:
+${conditional(`            - Effect: Allow
+              Action: s3:GetObject
+              Resource: arn:aws:s3:::prod/*
+            - Ref: AWS::NoValue`)}`,
+        functions: `  api:
+    handler: handler.main
+  own:
+    handler: handler.main
+    iam:
+      inheritStatements: true
+      role:
+        statements:
+          - Fn::If:
+              - IsProd
+              - Ref: AWS::NoValue
+              - Effect: Allow
+                Action: sqs:SendMessage
+                Resource: arn:aws:sqs:us-east-1:123456789012:jobs
+resources:
+  Conditions:
+    IsProd:
+      Fn::Equals: [prod, dev]`,
+    });
+    const run = packageService(source, { framework, label: 'fn-if' });
+    if (framework === 'osls') {
+      // osls's own schema refuses a statement without Effect before any plugin runs
+      expect(run.status).toBe(1);
+      expect(failureText(run)).toContain("at 'provider.iam.role.statements.0': unrecognized property 'Fn::If'");
+      return;
+    }
+    expect(failureText(run)).not.toContain('IAM_SYNTH_UNKNOWN_STATEMENT');
+    expect(run.status).toBe(0);
+    const r = run.template.Resources;
+    const statements = (id) => r[id].Properties.Policies[0].PolicyDocument.Statement;
+    const ifs = (id) => statements(id).filter((st) => st['Fn::If']);
+    // kept as written, as the framework keeps it
+    const s3 = { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::prod/*' };
+    expect(ifs(SHARED)).toEqual([{ 'Fn::If': ['IsProd', s3, { Ref: 'AWS::NoValue' }] }]);
+    expect(ifs('OwnIamRoleLambdaExecution')).toEqual([
+      { 'Fn::If': ['IsProd', s3, { Ref: 'AWS::NoValue' }] },
+      {
+        'Fn::If': [
+          'IsProd',
+          { Ref: 'AWS::NoValue' },
+          { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:us-east-1:123456789012:jobs' },
+        ],
+      },
+    ]);
+    expect(lintErrors([run.templatePath])).toEqual([]);
+    // `serverless iam --json` reports on the same service
+    const report = packageService(source, {
+      framework,
+      command: 'iam',
+      args: ['--json'],
+      label: 'fn-if-iam',
+    });
+    expect(report.status).toBe(0);
+    expect(JSON.parse(report.stdout).functions.map((f) => f.function)).toEqual(['api', 'own']);
+  });
 });

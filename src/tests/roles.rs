@@ -308,3 +308,25 @@ fn per_function_mode_honours_role_naming_the_shared_role() {
         assert_eq!(p["removeRoles"], json!([]));
     }
 }
+
+/// Issue 19, item 4: a statement that exists only under a condition is accepted, kept as written on
+/// every role that holds it, and both its branches are checked.
+#[test]
+fn a_conditional_statement_is_kept_as_written() {
+    let conditional = json!({ "Fn::If": ["IsProd", { "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*" }, { "Ref": "AWS::NoValue" }] });
+    let input = service(
+        json!({ "iam": { "role": { "statements": [conditional.clone()] } } }),
+        json!({ "api": {}, "own": { "iam": { "inheritStatements": true, "role": { "statements": [] } } } }),
+    );
+    let p = plan(&input);
+    for id in [SHARED, "OwnIamRoleLambdaExecution"] {
+        let st = statements_of(&p["roles"][id]);
+        assert_eq!(st.as_array().unwrap().iter().filter(|s| **s == conditional).count(), 1, "{id}: {st}");
+    }
+    let both_bad = service(
+        json!({ "iam": { "role": { "statements": [{ "Fn::If": ["C", { "Effect": "Allow" }, { "Action": "s3:*" }] }] } } }),
+        json!({ "api": {} }),
+    );
+    let paths: Vec<String> = errors(&both_bad).into_iter().map(|e| e.path).collect();
+    assert_eq!(paths, ["provider.iam.role.statements[0].Fn::If[1]", "provider.iam.role.statements[0].Fn::If[2]"]);
+}

@@ -12,7 +12,7 @@ pub enum SynthError {
     InvalidType { path: String, expected: String, found: String },
 
     #[error("{path} is not a valid IAM statement: {problem}")]
-    InvalidStatement { path: String, problem: String },
+    InvalidStatement { path: String, problem: String, fix: String },
 
     #[error("{path}: the generated role name for function '{function}' is {length} characters long even without the '-lambdaRole' suffix; IAM allows 64")]
     RoleNameTooLong { path: String, function: String, length: usize },
@@ -126,9 +126,7 @@ impl SynthError {
                 "this is a bug in the plugin's projection of the service; please report it".into()
             }
             SynthError::InvalidType { .. } => "correct the value in serverless.yml".into(),
-            SynthError::InvalidStatement { .. } => {
-                "each statement needs Effect (Allow or Deny), exactly one of Action/NotAction and exactly one of Resource/NotResource".into()
-            }
+            SynthError::InvalidStatement { fix, .. } => fix.clone(),
             SynthError::RoleNameTooLong { .. } => {
                 "set iam.role.name on the function to an explicit name of at most 64 characters".into()
             }

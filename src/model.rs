@@ -205,12 +205,20 @@ impl Reader<'_> {
             self.errors.push(SynthError::InvalidStatement {
                 path: path.to_string(),
                 problem: format!("expected an object, got {}", type_name(&s)),
+                fix: crate::validate::fix::OBJECT.to_string(),
             });
             return s;
         };
         let problems = crate::validate::statement_problems(&m);
         if !problems.is_empty() {
-            self.errors.push(SynthError::InvalidStatement { path: path.to_string(), problem: problems.join("; ") });
+            let text: Vec<&str> = problems.iter().map(|(t, _)| t.as_str()).collect();
+            let mut fixes: Vec<&str> = Vec::new();
+            for (_, how) in &problems {
+                if !fixes.contains(how) {
+                    fixes.push(how);
+                }
+            }
+            self.errors.push(SynthError::InvalidStatement { path: path.to_string(), problem: text.join("; "), fix: fixes.join("; ") });
         }
         for key in ["Action", "NotAction"] {
             if let Some(Value::String(a)) = m.get(key) {

@@ -43,9 +43,9 @@ fn one_or_many<'a>(v: &'a Value) -> Vec<&'a Value> {
     }
 }
 
-fn check_actions(key: &str, v: &Value, problems: &mut Vec<String>) {
+fn check_actions(key: &str, v: &Value, problems: &mut Vec<(String, &'static str)>) {
     if matches!(v, Value::Array(a) if a.is_empty()) {
-        problems.push(format!("{key} is an empty list"));
+        problems.push((format!("{key} is an empty list"), fix::EMPTY));
         return;
     }
     if is_intrinsic(v) {
@@ -54,16 +54,16 @@ fn check_actions(key: &str, v: &Value, problems: &mut Vec<String>) {
     for a in one_or_many(v) {
         match a {
             Value::String(s) if is_action(s) => {}
-            Value::String(s) => problems.push(format!("{key} '{s}' is not of the form service:Action")),
+            Value::String(s) => problems.push((format!("{key} '{s}' is not of the form service:Action"), fix::ACTION)),
             other if is_intrinsic(other) => {}
-            other => problems.push(format!("{key} must hold strings, got {}", type_name(other))),
+            other => problems.push((format!("{key} must hold strings, got {}", type_name(other)), fix::ACTION)),
         }
     }
 }
 
-fn check_resources(key: &str, v: &Value, problems: &mut Vec<String>) {
+fn check_resources(key: &str, v: &Value, problems: &mut Vec<(String, &'static str)>) {
     if matches!(v, Value::Array(a) if a.is_empty()) {
-        problems.push(format!("{key} is an empty list"));
+        problems.push((format!("{key} is an empty list"), fix::EMPTY));
         return;
     }
     if is_intrinsic(v) {
@@ -72,25 +72,40 @@ fn check_resources(key: &str, v: &Value, problems: &mut Vec<String>) {
     for r in one_or_many(v) {
         match r {
             Value::String(s) if s == "*" || s.starts_with("arn:") => {}
-            Value::String(s) => problems.push(format!("{key} '{s}' is neither an ARN nor '*'")),
+            Value::String(s) => problems.push((format!("{key} '{s}' is neither an ARN nor '*'"), fix::RESOURCE)),
             other if is_intrinsic(other) => {}
-            other => problems.push(format!("{key} must hold ARNs or intrinsic functions, got {}", type_name(other))),
+            other => problems.push((format!("{key} must hold ARNs or intrinsic functions, got {}", type_name(other)), fix::RESOURCE)),
         }
     }
 }
 
 /// Everything wrong with one statement of an identity policy.
-pub fn statement_problems(m: &Map<String, Value>) -> Vec<String> {
-    let mut problems = Vec::new();
+/// How to fix each kind of statement problem, for the error's hint.
+pub mod fix {
+    pub const EFFECT: &str = "set Effect to Allow or Deny (capitalised as written here)";
+    pub const SHAPE: &str = "give the statement exactly one of Action/NotAction and exactly one of Resource/NotResource";
+    pub const EMPTY: &str = "list at least one entry, or remove the statement";
+    pub const ACTION: &str = "write each action as service:Action, for example s3:GetObject (the wildcards * and ? are allowed), or '*'";
+    pub const RESOURCE: &str = "write each resource as an ARN (arn:aws:s3:::my-bucket/*), '*', or an intrinsic such as !GetAtt MyTable.Arn or !Sub 'arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:my-queue'";
+    pub const CONDITION: &str = "write Condition as an object of operators, for example {StringEquals: {'aws:RequestedRegion': 'us-east-1'}}";
+    pub const SID: &str = "use only letters and digits in Sid (for example ReadOrders), or leave it out";
+    pub const KEY: &str = "remove the key: a role's policy takes only Sid, Effect, Action/NotAction, Resource/NotResource and Condition; who may assume the role (Principal) is its trust policy, which the plugin builds";
+    pub const OBJECT: &str = "write each statement as an object with Effect, Action and Resource";
+}
+
+/// Each problem of a statement, in words, with the fix for its kind (`fix`).
+pub fn statement_problems(m: &Map<String, Value>) -> Vec<(String, &'static str)> {
+    let mut problems: Vec<(String, &'static str)> = Vec::new();
+    let push = |problems: &mut Vec<(String, &'static str)>, text: String, how: &'static str| problems.push((text, how));
     match m.get("Effect") {
-        None => problems.push("Effect is missing".to_string()),
+        None => push(&mut problems, "Effect is missing".to_string(), fix::EFFECT),
         Some(Value::String(e)) if e == "Allow" || e == "Deny" => {}
-        Some(other) => problems.push(format!("Effect must be \"Allow\" or \"Deny\", got {other}")),
+        Some(other) => push(&mut problems, format!("Effect must be \"Allow\" or \"Deny\", got {other}"), fix::EFFECT),
     }
     for (a, b) in [("Action", "NotAction"), ("Resource", "NotResource")] {
         match (m.get(a), m.get(b)) {
-            (None, None) => problems.push(format!("{a} (or {b}) is missing")),
-            (Some(_), Some(_)) => problems.push(format!("it has both {a} and {b}; keep one")),
+            (None, None) => push(&mut problems, format!("{a} (or {b}) is missing"), fix::SHAPE),
+            (Some(_), Some(_)) => push(&mut problems, format!("it has both {a} and {b}; keep one"), fix::SHAPE),
             (Some(v), None) | (None, Some(v)) => {
                 let key = if m.contains_key(a) { a } else { b };
                 if a == "Action" {
@@ -103,19 +118,21 @@ pub fn statement_problems(m: &Map<String, Value>) -> Vec<String> {
     }
     if let Some(c) = m.get("Condition") {
         if !c.is_object() {
-            problems.push(format!("Condition must be an object, got {}", type_name(c)));
+            push(&mut problems, format!("Condition must be an object, got {}", type_name(c)), fix::CONDITION);
         }
     }
     if let Some(sid) = m.get("Sid") {
         match sid {
             Value::String(s) if s.chars().all(|c| c.is_ascii_alphanumeric()) => {}
-            other => problems.push(format!("Sid must be letters and digits only, got {}", describe(other))),
+            other => push(&mut problems, format!("Sid must be letters and digits only, got {}", describe(other)), fix::SID),
         }
     }
     for k in m.keys().filter(|k| !STATEMENT_KEYS.contains(&k.as_str())) {
-        problems.push(format!(
-            "'{k}' is not allowed in a role's policy (use Sid, Effect, Action/NotAction, Resource/NotResource, Condition)"
-        ));
+        push(
+            &mut problems,
+            format!("'{k}' is not allowed in a role's policy (use Sid, Effect, Action/NotAction, Resource/NotResource, Condition)"),
+            fix::KEY,
+        );
     }
     problems
 }

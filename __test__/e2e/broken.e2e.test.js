@@ -19,7 +19,7 @@ const CORPUS = path.join(__dirname, '..', 'fixtures', 'broken');
 
 // How to fix each kind of problem: a fragment of the advice the user must be given.
 const FIX = {
-  IAM_SYNTH_INVALID_STATEMENT: 'exactly one of Action/NotAction and exactly one of Resource/NotResource',
+  // the fix of a statement problem depends on the problem: given per item below
   IAM_SYNTH_ROLE_NAME_TOO_LONG: 'set iam.role.name on the function',
   IAM_SYNTH_INVALID_ROLE_PATH: "'/team/app/'",
   IAM_SYNTH_INVALID_ROLE_NAME: 'letters, digits and +=,.@_-',
@@ -33,13 +33,13 @@ const FIX = {
 // case folder -> [code, config path, what the user must read about the problem], in order.
 const SERVICES = {
   '04-effect-lowercase-allow': [
-    ['IAM_SYNTH_INVALID_STATEMENT', 'provider.iam.role.statements[0]', ['Effect', '"allow"']],
+    ['IAM_SYNTH_INVALID_STATEMENT', 'provider.iam.role.statements[0]', ['Effect', '"allow"'], 'set Effect to Allow or Deny'],
   ],
   '22-legacy-function-statement-index-1': [
-    ['IAM_SYNTH_INVALID_STATEMENT', 'functions.worker.iamRoleStatements[1]', ['Resource', 'missing']],
+    ['IAM_SYNTH_INVALID_STATEMENT', 'functions.worker.iamRoleStatements[1]', ['Resource', 'missing'], 'exactly one of Resource/NotResource'],
   ],
   '23-function-iam-role-statement-index-0': [
-    ['IAM_SYNTH_INVALID_STATEMENT', 'functions.worker.iam.role.statements[0]', ['Permit']],
+    ['IAM_SYNTH_INVALID_STATEMENT', 'functions.worker.iam.role.statements[0]', ['Permit'], 'set Effect to Allow or Deny'],
   ],
   '27-role-name-with-space': [['IAM_SYNTH_INVALID_ROLE_NAME', 'provider.iam.role.name', ['my app role']]],
   '34-generated-name-too-long-per-function': [
@@ -61,9 +61,9 @@ const SERVICES = {
   ],
   '80-several-problems': [
     ['IAM_SYNTH_INVALID_ROLE_PATH', 'provider.iam.role.path', ["'team'"]],
-    ['IAM_SYNTH_INVALID_STATEMENT', 'provider.iam.role.statements[1]', ['Resource']],
+    ['IAM_SYNTH_INVALID_STATEMENT', 'provider.iam.role.statements[1]', ['Resource'], 'exactly one of Resource/NotResource'],
     ['IAM_SYNTH_INVALID_ARN', 'provider.rolePermissionsBoundary', ["'boundary'"]],
-    ['IAM_SYNTH_INVALID_STATEMENT', 'functions.first.iamRoleStatements[0]', ['"allow"']],
+    ['IAM_SYNTH_INVALID_STATEMENT', 'functions.first.iamRoleStatements[0]', ['"allow"'], 'set Effect to Allow or Deny'],
     ['IAM_SYNTH_UNKNOWN_DESTINATION', 'functions.second.destinations.onSuccess', ["'nowhere'"]],
     ['IAM_SYNTH_ROLE_CONFLICT', 'functions.third.role', ["'third'"]],
   ],
@@ -94,9 +94,9 @@ test.each(Object.entries(SERVICES))('serverless package fails with a coded error
   // Each problem is one item "  - <message> [<code>]" followed by "How to fix: <hint>"; items in order.
   const items = output.split(/^  - /m).slice(1);
   if (items.length !== errors.length) failures.push(`${items.length} problem(s) printed, ${errors.length} expected`);
-  errors.forEach(([code, configPath, fragments], i) => {
+  errors.forEach(([code, configPath, fragments, fix = FIX[code]], i) => {
     const item = items[i] || '';
-    for (const needed of [`[${code}]`, configPath, ...fragments, 'How to fix:', FIX[code]]) {
+    for (const needed of [`[${code}]`, configPath, ...fragments, 'How to fix:', fix]) {
       if (!item.includes(needed)) failures.push(`problem #${i} (${code}) does not say ${JSON.stringify(needed)}`);
     }
   });

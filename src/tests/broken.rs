@@ -11,7 +11,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::error::Diagnostic;
 use crate::synth;
@@ -167,4 +167,35 @@ fn every_broken_service_is_reported_with_code_path_and_fix() {
         broken.len() + valid.len(),
         failures.join("\n  ")
     );
+}
+
+/// Issue 19, item 8: the hint of IAM_SYNTH_INVALID_STATEMENT says how to fix the problem found, not
+/// the generic shape of a statement.
+#[test]
+fn statement_hints_match_the_problem() {
+    let cases = [
+        (json!({ "Effect": "Allow", "Action": "s3:GetObject", "Resource": "my-bucket" }), "!GetAtt MyTable.Arn"),
+        (json!({ "Sid": "read-all", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*" }), "letters and digits in Sid"),
+        (json!({ "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*" }), "trust policy"),
+        (json!({ "Effect": "Allow", "Action": [], "Resource": "*" }), "at least one entry"),
+        (json!({ "Effect": "allow", "Action": "s3:GetObject", "Resource": "*" }), "set Effect to Allow or Deny"),
+        (json!({ "Effect": "Allow", "Action": "GetObject", "Resource": "*" }), "service:Action"),
+        (json!({ "Effect": "Allow", "Action": "s3:GetObject" }), "exactly one of Resource/NotResource"),
+        (json!({ "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": "x" }), "Condition as an object"),
+        (json!("s3:GetObject"), "as an object with Effect, Action and Resource"),
+    ];
+    for (statement, hint) in cases {
+        let input = super::service(json!({ "iam": { "role": { "statements": [statement.clone()] } } }), json!({ "a": {} }));
+        let errs = super::errors(&input);
+        assert_eq!(errs[0].code, "IAM_SYNTH_INVALID_STATEMENT", "{statement}");
+        assert!(errs[0].hint.contains(hint), "{statement}: hint {:?} lacks {hint:?}", errs[0].hint);
+    }
+    // two kinds of problem in one statement: both fixes, once each
+    let input = super::service(
+        json!({ "iam": { "role": { "statements": [{ "Effect": "allow", "Action": "bad", "NotAction": "bad" }] } } }),
+        json!({ "a": {} }),
+    );
+    let hint = &super::errors(&input)[0].hint;
+    assert_eq!(hint.matches("set Effect to Allow or Deny").count(), 1, "{hint}");
+    assert_eq!(hint.matches("exactly one of Action/NotAction").count(), 1, "{hint}");
 }

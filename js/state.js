@@ -26,7 +26,7 @@ function decycle(root) {
       const toJSON = value.toJSON;
       if (typeof toJSON === 'function') v = Reflect.apply(toJSON, value, []);
     } catch {
-      v = value;
+      // as json-cycle: a value whose toJSON cannot be read or throws is kept as it is
     }
     if (typeof v !== 'object' || v === null) return v;
     const first = seen.get(v);

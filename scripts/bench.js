@@ -159,9 +159,8 @@ function main() {
         if (mode === 'dedicated') {
           const custom = { iamSynth: { stateWriter: 'framework' } };
           const slow = writeService(`${framework}-${mode}-${n}-framework-writer`, n, mode, 'ours', 'serverless-iam-synth', custom);
-          const key = `${framework}`;
-          last.frameworkWriter[key] = last.frameworkWriter[key] || {};
-          const w = capped(last.frameworkWriter[key], n, bare.wallS, o.cap, () => packageRun(slow, { framework }));
+          last.frameworkWriter[framework] = last.frameworkWriter[framework] || {};
+          const w = capped(last.frameworkWriter[framework], n, bare.wallS, o.cap, () => packageRun(slow, { framework }));
           row.frameworkWriter = w.skipped ? w : { packageS: w.wallS };
           if (framework === 'serverless') {
             const theirs = writeService(`${mode}-${n}-community`, n, mode, 'community', 'serverless-iam-roles-per-function');

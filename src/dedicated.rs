@@ -158,7 +158,9 @@ pub fn dedicated_role(svc: &Service, f: &Function, g: &FnGrants, errors: &mut Er
     statements.extend(auto_statements(svc, f, g, &mut principals));
     let inherited = if inherits(svc, f) { inheritable_statements(svc) } else { Vec::new() };
     let own = f.iam.role.statements.clone().unwrap_or_default();
-    let own_path = f.iam.requested_by.iter().find(|p| p.ends_with("tatements")).map(String::as_str).unwrap_or("");
+    // the setting the own statements came from: `iam.role.statements` or the legacy `iamRoleStatements`
+    let own_path = f.iam.requested_by.iter().find(|p| p.ends_with(".iam.role.statements") || p.ends_with(".iamRoleStatements"));
+    let own_path = own_path.map(String::as_str).unwrap_or("");
     crate::validate::duplicate_sids(&[(inheritable_statements_path(svc), &inherited), (own_path, &own)], errors);
     statements.extend(inherited);
     statements.extend(own);

@@ -143,6 +143,25 @@ impl Reader<'_> {
         }
     }
 
+    /// `custom.iamSynth.<key>`: one of `allowed` (the first is the default), or absent; anything else is
+    /// an `InvalidOption`, and reads as absent.
+    fn choice<'a>(&mut self, settings: Option<&Map<String, Value>>, key: &str, allowed: &[&'a str]) -> Option<&'a str> {
+        match settings.and_then(|m| m.get(key)) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(v)) if allowed.contains(&v.as_str()) => allowed.iter().copied().find(|a| a == v),
+            Some(other) => {
+                let expected: Vec<String> =
+                    allowed.iter().enumerate().map(|(i, a)| if i == 0 { format!("{a} (the default)") } else { a.to_string() }).collect();
+                self.errors.push(SynthError::InvalidOption {
+                    path: format!("custom.iamSynth.{key}"),
+                    value: other.as_str().map(str::to_string).unwrap_or_else(|| other.to_string()),
+                    expected: expected.join(", "),
+                });
+                None
+            }
+        }
+    }
+
     fn string(&mut self, v: Option<&Value>, path: &str) -> Option<String> {
         match v {
             None | Some(Value::Null) => None,
@@ -511,29 +530,12 @@ pub fn read_service(input: &Value) -> Result<(Service, Errors), Errors> {
     let synth_custom = root.get("custom").and_then(Value::as_object).and_then(|c| c.get("iamSynth"));
     let mut r = Reader { errors: &mut errors };
     let synth_custom = r.object(synth_custom, "custom.iamSynth");
-    // `custom.iamSynth.stateWriter` is read by the plugin (js/state.js); it is checked here with the rest.
-    match synth_custom.and_then(|m| m.get("stateWriter")) {
-        None | Some(Value::Null) => {}
-        Some(Value::String(v)) if v == "fast" || v == "framework" => {}
-        Some(other) => r.errors.push(SynthError::InvalidOption {
-            path: "custom.iamSynth.stateWriter".into(),
-            value: other.as_str().map(str::to_string).unwrap_or_else(|| other.to_string()),
-            expected: "fast (the default), framework".into(),
-        }),
-    }
-    let policy_size = match synth_custom.and_then(|m| m.get("policySize")) {
-        None | Some(Value::Null) => crate::budget::Mode::Compact,
-        Some(Value::String(v)) if v == "compact" => crate::budget::Mode::Compact,
-        Some(Value::String(v)) if v == "split" => crate::budget::Mode::Split,
-        Some(Value::String(v)) if v == "error" => crate::budget::Mode::Error,
-        Some(other) => {
-            r.errors.push(SynthError::InvalidOption {
-                path: "custom.iamSynth.policySize".into(),
-                value: other.as_str().map(str::to_string).unwrap_or_else(|| other.to_string()),
-                expected: "compact (the default), split, error".into(),
-            });
-            crate::budget::Mode::Compact
-        }
+    // `stateWriter` is read by the plugin (js/state.js); it is checked here with the rest.
+    r.choice(synth_custom, "stateWriter", &["fast", "framework"]);
+    let policy_size = match r.choice(synth_custom, "policySize", &["compact", "split", "error"]) {
+        Some("split") => crate::budget::Mode::Split,
+        Some("error") => crate::budget::Mode::Error,
+        _ => crate::budget::Mode::Compact,
     };
     Ok((Service { name, stage, region, provider, functions, legacy_custom, policy_size }, errors))
 }

@@ -79,7 +79,6 @@ fn check_resources(key: &str, v: &Value, problems: &mut Vec<(String, &'static st
     }
 }
 
-/// Everything wrong with one statement of an identity policy.
 /// How to fix each kind of statement problem, for the error's hint.
 pub mod fix {
     pub const EFFECT: &str = "set Effect to Allow or Deny (capitalised as written here)";
@@ -93,19 +92,19 @@ pub mod fix {
     pub const OBJECT: &str = "write each statement as an object with Effect, Action and Resource";
 }
 
-/// Each problem of a statement, in words, with the fix for its kind (`fix`).
+/// Everything wrong with one statement of an identity policy, in words, each with the fix for its
+/// kind (`fix`).
 pub fn statement_problems(m: &Map<String, Value>) -> Vec<(String, &'static str)> {
     let mut problems: Vec<(String, &'static str)> = Vec::new();
-    let push = |problems: &mut Vec<(String, &'static str)>, text: String, how: &'static str| problems.push((text, how));
     match m.get("Effect") {
-        None => push(&mut problems, "Effect is missing".to_string(), fix::EFFECT),
+        None => problems.push(("Effect is missing".to_string(), fix::EFFECT)),
         Some(Value::String(e)) if e == "Allow" || e == "Deny" => {}
-        Some(other) => push(&mut problems, format!("Effect must be \"Allow\" or \"Deny\", got {other}"), fix::EFFECT),
+        Some(other) => problems.push((format!("Effect must be \"Allow\" or \"Deny\", got {other}"), fix::EFFECT)),
     }
     for (a, b) in [("Action", "NotAction"), ("Resource", "NotResource")] {
         match (m.get(a), m.get(b)) {
-            (None, None) => push(&mut problems, format!("{a} (or {b}) is missing"), fix::SHAPE),
-            (Some(_), Some(_)) => push(&mut problems, format!("it has both {a} and {b}; keep one"), fix::SHAPE),
+            (None, None) => problems.push((format!("{a} (or {b}) is missing"), fix::SHAPE)),
+            (Some(_), Some(_)) => problems.push((format!("it has both {a} and {b}; keep one"), fix::SHAPE)),
             (Some(v), None) | (None, Some(v)) => {
                 let key = if m.contains_key(a) { a } else { b };
                 if a == "Action" {
@@ -118,21 +117,20 @@ pub fn statement_problems(m: &Map<String, Value>) -> Vec<(String, &'static str)>
     }
     if let Some(c) = m.get("Condition") {
         if !c.is_object() {
-            push(&mut problems, format!("Condition must be an object, got {}", type_name(c)), fix::CONDITION);
+            problems.push((format!("Condition must be an object, got {}", type_name(c)), fix::CONDITION));
         }
     }
     if let Some(sid) = m.get("Sid") {
         match sid {
             Value::String(s) if s.chars().all(|c| c.is_ascii_alphanumeric()) => {}
-            other => push(&mut problems, format!("Sid must be letters and digits only, got {}", describe(other)), fix::SID),
+            other => problems.push((format!("Sid must be letters and digits only, got {}", describe(other)), fix::SID)),
         }
     }
     for k in m.keys().filter(|k| !STATEMENT_KEYS.contains(&k.as_str())) {
-        push(
-            &mut problems,
+        problems.push((
             format!("'{k}' is not allowed in a role's policy (use Sid, Effect, Action/NotAction, Resource/NotResource, Condition)"),
             fix::KEY,
-        );
+        ));
     }
     problems
 }

@@ -95,6 +95,7 @@ function flatten(dir) {
   const out = path.join(dir, '.serverless');
   const root = JSON.parse(fs.readFileSync(path.join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
   const resources = {};
+  const outputs = {};
   for (const [id, res] of Object.entries(root.Resources)) {
     if (res.Type !== 'AWS::CloudFormation::Stack') {
       resources[id] = res;
@@ -112,15 +113,9 @@ function flatten(dir) {
       return v;
     };
     for (const [nid, nres] of Object.entries(nested.Resources)) resources[nid] = put(nres);
-  }
-  // split-stacks passes a moved resource's attributes as `Fn::GetAtt` of its nested stack's outputs
-  const outputs = {};
-  for (const [id, res] of Object.entries(root.Resources)) {
-    if (res.Type !== 'AWS::CloudFormation::Stack') continue;
-    const file = path.join(out, `cloudformation-template-${id.replace(/NestedStack$/, '')}-nested-stack.json`);
-    const nested = JSON.parse(fs.readFileSync(file, 'utf8'));
     for (const [name, o] of Object.entries(nested.Outputs || {})) outputs[`${id}.Outputs.${name}`] = o.Value;
   }
+  // split-stacks passes a moved resource's attributes as `Fn::GetAtt` of its nested stack's outputs,
   // and writes forms CloudFormation reads the same: `Fn::Sub: [text, {}]` for `Fn::Sub: text`, and an
   // empty `DependsOn`
   const back = (v) => {

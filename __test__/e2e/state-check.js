@@ -9,6 +9,7 @@ const path = require('path');
 
 class StateCheck {
   constructor(serverless) {
+    // Found here on purpose, not through js/state.js: the check must not lean on the code it checks.
     const framework = Object.values(require.cache).find((m) => m && m.exports === serverless.constructor);
     const jc = require(require.resolve('json-cycle', { paths: [path.dirname(framework.filename)] }));
     const utils = serverless.utils;

@@ -48,6 +48,13 @@ function danglingDependencies(template) {
 const failureText = (run) => `${run.stdout}\n${run.stderr}`;
 
 describe.each(['serverless', 'osls'])('%s', (framework) => {
+  /** Packages the service, which must fail; returns what the framework printed. */
+  const failedPackage = (name, label, body) => {
+    const run = packageService(writeService(name, body), { framework, label });
+    expect(run.status).toBe(1);
+    return failureText(run);
+  };
+
   test.each([
     ['a logical id', 'IamRoleLambdaExecution'],
     ['Fn::GetAtt', '!GetAtt IamRoleLambdaExecution.Arn'],
@@ -86,15 +93,10 @@ describe.each(['serverless', 'osls'])('%s', (framework) => {
   });
 
   test('a generated shared role name over 64 characters fails with IAM_SYNTH_ROLE_NAME_TOO_LONG at provider.iam.role.name', () => {
-    const run = packageService(
-      writeService('long-shared-name', {
+    const text = failedPackage('long-shared-name', 'long-name', {
         service: 'a-service-name-of-forty-two-characters-xyz',
         functions: '  api:\n    handler: handler.main',
-      }),
-      { framework, label: 'long-name' }
-    );
-    expect(run.status).toBe(1);
-    const text = failureText(run);
+      });
     expect(text).toContain('IAM_SYNTH_ROLE_NAME_TOO_LONG');
     expect(text).toContain('provider.iam.role.name is not set');
     expect(text).toContain('67 characters');
@@ -102,8 +104,7 @@ describe.each(['serverless', 'osls'])('%s', (framework) => {
   });
 
   test('tags IAM rejects fail with IAM_SYNTH_INVALID_TAGS, each at its path', () => {
-    const run = packageService(
-      writeService('bad-tags', {
+    const text = failedPackage('bad-tags', 'tags', {
         provider: `  iam:
     role:
       tags:
@@ -111,11 +112,7 @@ describe.each(['serverless', 'osls'])('%s', (framework) => {
         cost!center: "42"
         aws:owner: me`,
         functions: '  api:\n    handler: handler.main',
-      }),
-      { framework, label: 'tags' }
-    );
-    expect(run.status).toBe(1);
-    const text = failureText(run);
+      });
     if (framework === 'osls') {
       // osls's own schema refuses these keys before any plugin runs
       expect(text).toContain("at 'provider.iam.role.tags': unrecognized property 'cost!center'");
@@ -129,25 +126,19 @@ describe.each(['serverless', 'osls'])('%s', (framework) => {
   });
 
   test('a tag value IAM rejects fails with IAM_SYNTH_INVALID_TAGS', () => {
-    const run = packageService(
-      writeService('bad-tag-value', {
+    const text = failedPackage('bad-tag-value', 'tag-value', {
         provider: `  iam:
     role:
       tags:
         team: "payments \u{1F680}"`,
         functions: '  api:\n    handler: handler.main',
-      }),
-      { framework, label: 'tag-value' }
-    );
-    expect(run.status).toBe(1);
-    const text = failureText(run);
+      });
     expect(text).toContain("provider.iam.role.tags.team: invalid tags: the value has '\u{1F680}' (U+1F680), which IAM does not allow in tags");
     expect(text).toContain('IAM_SYNTH_INVALID_TAGS');
   });
 
   test('an own statement repeating an inherited Sid fails with IAM_SYNTH_DUPLICATE_SID naming both', () => {
-    const run = packageService(
-      writeService('duplicate-sid', {
+    const text = failedPackage('duplicate-sid', 'sid', {
         provider: `  iam:
     role:
       statements:
@@ -165,11 +156,7 @@ describe.each(['serverless', 'osls'])('%s', (framework) => {
             Effect: Allow
             Action: s3:ListBucket
             Resource: arn:aws:s3:::bucket`,
-      }),
-      { framework, label: 'sid' }
-    );
-    expect(run.status).toBe(1);
-    const text = failureText(run);
+      });
     expect(text).toContain("functions.api.iam.role.statements[0] has Sid 'Read', and so has provider.iam.role.statements[0]");
     expect(text).toContain('IAM_SYNTH_DUPLICATE_SID');
   });
@@ -178,12 +165,7 @@ describe.each(['serverless', 'osls'])('%s', (framework) => {
     ['first', ['serverless-iam-synth', 'serverless-iam-roles-per-function']],
     ['second', ['serverless-iam-roles-per-function', 'serverless-iam-synth']],
   ])('listed beside serverless-iam-roles-per-function (ours %s): IAM_SYNTH_PLUGIN_CONFLICT says how to remove it', (order, plugins) => {
-    const run = packageService(writeService('both-plugins', { plugins, functions: '  api:\n    handler: handler.main' }), {
-      framework,
-      label: `both-${order}`,
-    });
-    expect(run.status).toBe(1);
-    const text = failureText(run);
+    const text = failedPackage('both-plugins', `both-${order}`, { plugins, functions: '  api:\n    handler: handler.main' });
     expect(text).toContain('IAM_SYNTH_PLUGIN_CONFLICT');
     expect(text).toContain('Remove `- serverless-iam-roles-per-function` from `plugins:`');
     expect(text).not.toContain('already have a definition');

@@ -190,14 +190,16 @@ function frameworkCompileEvents(serverless) {
 /**
  * Runs a package: mergeIamTemplates, then per phase the framework's own work and the plugin's hook.
  * `between` is called after the plugin's before:package:compileFunctions hook; `afterEvents` after the
- * event compilers (another plugin's work), before the plugin's after:package:compileEvents hook.
+ * event compilers (another plugin's work), before the plugin's after:package:compileEvents hook;
+ * `afterFunctions` after the framework's compileFunctions (what another framework compiles differently).
  */
-function runPackage(serverless, log, { between = () => {}, afterEvents = () => {} } = {}) {
+function runPackage(serverless, log, { between = () => {}, afterFunctions = () => {}, afterEvents = () => {} } = {}) {
   frameworkMergeIamTemplates(serverless);
   const plugin = new ServerlessIamSynth(serverless, {}, { log });
   plugin.hooks['before:package:compileFunctions']();
   between(serverless);
   frameworkCompileFunctions(serverless);
+  afterFunctions(serverless);
   plugin.hooks['package:compileFunctions']();
   frameworkCompileEvents(serverless);
   afterEvents(serverless);
@@ -534,5 +536,57 @@ describe('package: a function with a dedicated role (§2, §6.3)', () => {
     const resources = runPackage(dedicatedService(), log);
     expect(resources[SHARED]).toEqual(sharedRole([LOGS_A, LOGS_B]));
     expect(log.warning).not.toHaveBeenCalled();
+  });
+});
+
+describe('package: the log group a dedicated role grants is the one the compiled Lambda writes to (§5.4)', () => {
+  const logResource = (resources) =>
+    resources.WorkerIamRoleLambdaExecution.Properties.Policies[0].PolicyDocument.Statement[0].Resource;
+  const withLogGroup = () => {
+    const serverless = dedicatedService();
+    serverless.service.functions.worker.logs = { logGroup: '/custom/worker' };
+    return serverless;
+  };
+
+  test('Serverless 3.40.0 compiles no LoggingConfig: the default group is granted, with a warning', () => {
+    const log = makeLog();
+    const resources = runPackage(withLogGroup(), log);
+    expect(resources.WorkerLambdaFunction.Properties).not.toHaveProperty('LoggingConfig');
+    expect(logResource(resources)).toEqual([sub('logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/svc-dev-worker:*:*')]);
+    expect(log.warning).toHaveBeenCalledTimes(1);
+    expect(log.warning.mock.calls[0][0]).toMatch(/functions\.worker\.logs\.logGroup .*\[IAM_SYNTH_LOG_GROUP_NOT_APPLIED\]/);
+  });
+
+  test('a framework that compiles LoggingConfig.LogGroup (osls) gets that group, without a warning', () => {
+    const log = makeLog();
+    // osls's compileFunctions: `LoggingConfig.LogGroup` from the function's `logs`
+    const resources = runPackage(withLogGroup(), log, {
+      afterFunctions: (serverless) => {
+        const { Resources } = serverless.service.provider.compiledCloudFormationTemplate;
+        Resources.WorkerLambdaFunction.Properties.LoggingConfig = { LogGroup: '/custom/worker' };
+      },
+    });
+    expect(resources.WorkerLambdaFunction.Properties.LoggingConfig).toEqual({ LogGroup: '/custom/worker' });
+    expect(logResource(resources)).toEqual([sub('logs:${AWS::Region}:${AWS::AccountId}:log-group:/custom/worker:*:*')]);
+    expect(log.warning).not.toHaveBeenCalled();
+  });
+});
+
+describe('compiledLogGroups(): what the plan assumed of the compiled Lambdas', () => {
+  const { compiledLogGroups } = require('../js/apply.js');
+  const plan = { assumedLogGroups: { a: '/custom/a', b: null }, functions: { a: { lambdaLogicalId: 'ALambdaFunction' }, b: { lambdaLogicalId: 'BLambdaFunction' } } };
+  const lambda = (loggingConfig) => ({ Type: 'AWS::Lambda::Function', Properties: loggingConfig ? { LoggingConfig: loggingConfig } : {} });
+
+  test('null when every compiled Lambda writes where the plan assumed', () => {
+    expect(compiledLogGroups({ ALambdaFunction: lambda({ LogGroup: '/custom/a' }), BLambdaFunction: lambda({ LogFormat: 'JSON' }) }, plan)).toBeNull();
+  });
+
+  test('every assumed function as compiled (null for no LogGroup) when one differs', () => {
+    expect(compiledLogGroups({ ALambdaFunction: lambda(null), BLambdaFunction: lambda(null) }, plan)).toEqual({ a: null, b: null });
+    expect(compiledLogGroups({ ALambdaFunction: lambda({ LogGroup: '/custom/a' }), BLambdaFunction: lambda({ LogGroup: '/x' }) }, plan)).toEqual({ a: '/custom/a', b: '/x' });
+  });
+
+  test('a plan without assumptions stands', () => {
+    expect(compiledLogGroups({}, { functions: {} })).toBeNull();
   });
 });

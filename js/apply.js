@@ -33,6 +33,22 @@ function applyPlan(resources, plan) {
   }
 }
 
+/** The log groups the compiled Lambdas write to (`LoggingConfig.LogGroup`, null for none), by
+ * function key, when one differs from what the plan assumed; else null (the plan stands). */
+function compiledLogGroups(resources, plan) {
+  const assumed = plan.assumedLogGroups || {};
+  const compiled = {};
+  let differs = false;
+  for (const [key, expected] of Object.entries(assumed)) {
+    const lambda = resources[plan.functions[key].lambdaLogicalId];
+    const config = lambda && lambda.Properties && lambda.Properties.LoggingConfig;
+    const group = config && config.LogGroup !== undefined ? config.LogGroup : null;
+    compiled[key] = group;
+    if (JSON.stringify(group) !== JSON.stringify(expected)) differs = true;
+  }
+  return differs ? compiled : null;
+}
+
 const WIRED_TYPES = new Set(['AWS::Lambda::EventSourceMapping', 'AWS::Scheduler::Schedule']);
 
 /** What the engine needs to see of the template after the event compilers. */
@@ -74,4 +90,4 @@ function applyReconciled(resources, plan, reconciled) {
   }
 }
 
-module.exports = { applyPlan, reconcileRequest, applyReconciled };
+module.exports = { applyPlan, compiledLogGroups, reconcileRequest, applyReconciled };

@@ -1,8 +1,8 @@
 'use strict';
 
 const engine = require('./addon');
-const { project } = require('./project');
-const { applyPlan, reconcileRequest, applyReconciled } = require('./apply');
+const { project, withCompiled } = require('./project');
+const { applyPlan, compiledLogGroups, reconcileRequest, applyReconciled } = require('./apply');
 const schema = require('./schema');
 const state = require('./state');
 
@@ -102,11 +102,17 @@ class ServerlessIamSynth {
     // plan made then stands.
     const validated = this.validated && this.validated.input === input ? this.validated.plan : null;
     this.validated = null;
+    this.input = input;
     this.plan = validated || this.run(input);
-    this.warn(this.plan.warnings);
   }
 
   applyPlan() {
+    // The functions are compiled now: where one writes its logs elsewhere than the plan assumed
+    // (Serverless 3 ignores logs.logGroup), the engine plans again with what the template says.
+    const logGroups = compiledLogGroups(this.resources, this.plan);
+    if (logGroups) this.plan = this.run(withCompiled(this.input, { logGroups }));
+    this.input = null;
+    this.warn(this.plan.warnings);
     applyPlan(this.resources, this.plan);
   }
 

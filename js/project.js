@@ -77,4 +77,10 @@ function project(serverless, provider) {
   return JSON.stringify(projected);
 }
 
-module.exports = { project };
+/** The projection with what the plugin read of the compiled template (`{ logGroups }`), which the
+ * engine trusts over the configuration. */
+function withCompiled(projection, compiled) {
+  return `${projection.slice(0, -1)},"compiled":${JSON.stringify(compiled)}}`;
+}
+
+module.exports = { project, withCompiled };

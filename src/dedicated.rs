@@ -64,12 +64,45 @@ fn log_group_arn(group: &Value) -> Value {
     }
 }
 
+/// The log group set in the configuration: `logs.logGroup`, else `provider.logs.lambda.logGroup`.
+fn configured_log_group<'a>(svc: &'a Service, f: &'a Function) -> Option<&'a Value> {
+    f.log_group.as_ref().or(svc.provider.log_group.as_ref())
+}
+
+/// The log group the function writes to. Once the plugin has seen the compiled Lambda, the
+/// framework's word is final: Serverless 3.40.0 has no `logs.logGroup` and compiles no
+/// `LoggingConfig`, so its functions write to `/aws/lambda/<name>` whatever the configuration says.
+fn log_group(svc: &Service, f: &Function) -> Value {
+    match &f.compiled_log_group {
+        Some(Value::Null) => Value::String(naming::log_group_name(&f.name)),
+        Some(compiled) => compiled.clone(),
+        None => configured_log_group(svc, f).cloned().unwrap_or_else(|| Value::String(naming::log_group_name(&f.name))),
+    }
+}
+
+/// What the plan assumes of the compiled Lambda's `LoggingConfig.LogGroup` (null: none): the
+/// plugin checks it once the framework has compiled the function, and plans again if it differs.
+pub fn assumed_log_group(svc: &Service, f: &Function) -> Option<Value> {
+    f.compiled_log_group.is_none().then(|| configured_log_group(svc, f).cloned().unwrap_or(Value::Null))
+}
+
+/// A configured log group the compiled function does not use: its role grants the one it uses.
+pub fn log_group_not_applied(svc: &Service, f: &Function) -> Option<(String, String)> {
+    let configured = configured_log_group(svc, f)?;
+    let compiled = f.compiled_log_group.as_ref()?;
+    if compiled == configured {
+        return None;
+    }
+    let path = if f.log_group.is_some() { format!("functions.{}.logs.logGroup", f.key) } else { "provider.logs.lambda.logGroup".to_string() };
+    let used = match log_group(svc, f) {
+        Value::String(s) => s,
+        other => other.to_string(),
+    };
+    Some((path, used))
+}
+
 fn log_statements(svc: &Service, f: &Function) -> Vec<Value> {
-    let group = f
-        .log_group
-        .clone()
-        .or_else(|| svc.provider.log_group.clone())
-        .unwrap_or_else(|| Value::String(naming::log_group_name(&f.name)));
+    let group = log_group(svc, f);
     let arn = log_group_arn(&group);
     let mut out =
         vec![grants::allow(&["logs:CreateLogStream", "logs:CreateLogGroup", "logs:PutLogEvents"], Value::Array(vec![arn.clone()]))];

@@ -97,7 +97,11 @@ pub struct Function {
     pub destinations: Option<Map<String, Value>>,
     pub vpc: bool,
     pub disable_logs: bool,
+    /// `logs.logGroup`, from the configuration.
     pub log_group: Option<Value>,
+    /// The log group the compiled Lambda writes to, when the plugin has seen the compiled template:
+    /// its `LoggingConfig.LogGroup`, or null for the default `/aws/lambda/<name>` (iam-behaviour.md §5.4).
+    pub compiled_log_group: Option<Value>,
     pub depends_on: Vec<Value>,
     pub durable: bool,
     pub iam: FunctionIam,
@@ -480,6 +484,7 @@ impl Reader<'_> {
             vpc: f.contains_key("vpc"),
             disable_logs: truthy(f.get("disableLogs")),
             log_group,
+            compiled_log_group: None,
             depends_on,
             durable: truthy(f.get("durableConfig")),
             iam,
@@ -503,9 +508,12 @@ pub fn read_service(input: &Value) -> Result<(Service, Errors), Errors> {
     let provider_obj = r.object(root.get("provider"), "provider");
     let provider = r.provider(provider_obj);
     let mut functions = Vec::new();
+    // What the plugin read of the compiled template (js/apply.js `compiledLogGroups`), by function key.
+    let compiled_log_groups = root.get("compiled").and_then(|c| c.get("logGroups")).and_then(Value::as_object);
     if let Some(fs) = r.object(root.get("functions"), "functions") {
         for (key, v) in fs {
-            if let Some(f) = r.function(&name, &stage, key, v) {
+            if let Some(mut f) = r.function(&name, &stage, key, v) {
+                f.compiled_log_group = compiled_log_groups.and_then(|c| c.get(key)).cloned();
                 functions.push(f);
             }
         }

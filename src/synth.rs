@@ -66,6 +66,11 @@ pub struct Plan {
     /// `AWS::IAM::ManagedPolicy` resources split off roles over the size limit, by logical id.
     #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub managed_policies: Map<String, Value>,
+    /// By function key, the compiled Lambda's `LoggingConfig.LogGroup` (null: none) each dedicated
+    /// role's log statements assume; the plugin compares them with the compiled template and, where
+    /// one differs, plans again with what it found (`compiled.logGroups` in the input).
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub assumed_log_groups: Map<String, Value>,
     /// Every generated role's policy sizes against IAM's limits (read by the report and the summary
     /// inside the engine; not sent to the plugin).
     #[serde(skip)]
@@ -225,6 +230,10 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
     let mut function_plans: Vec<(String, FunctionPlan)> = Vec::new();
     let mut dedicated_roles = Map::new();
     let mut on_shared: Vec<(&Function, &FnGrants)> = Vec::new();
+    let mut assumed_log_groups = Map::new();
+    // configured log groups the compiled functions do not use, by setting: (path, the first function
+    // and the group it uses, how many functions)
+    let mut not_applied: Vec<(String, (String, String), usize)> = Vec::new();
     for (f, g) in svc.functions.iter().zip(&ours) {
         let custom = custom_role(&svc, f).map(|(role, _)| role);
         let framework_resource = framework_role_resource(custom);
@@ -256,6 +265,15 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
             _ if wants => match dedicated::dedicated_role(&svc, f, g, &mut errors) {
                 Some((id, resource)) => {
                     dedicated_roles.insert(id.clone(), resource);
+                    if let Some(assumed) = dedicated::assumed_log_group(&svc, f) {
+                        assumed_log_groups.insert(f.key.clone(), assumed);
+                    }
+                    if let Some((path, used)) = dedicated::log_group_not_applied(&svc, f) {
+                        match not_applied.iter_mut().find(|(p, _, _)| *p == path) {
+                            Some((_, _, count)) => *count += 1,
+                            None => not_applied.push((path, (f.key.clone(), used), 1)),
+                        }
+                    }
                     function_plan(f, RoleSource::Dedicated, get_att_arn(&id), Some(id.clone()), framework_resource, vec![id])
                 }
                 None => continue,
@@ -280,6 +298,9 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
     }
     if !errors.is_empty() {
         return Err(errors.0);
+    }
+    for (path, first, count) in not_applied {
+        warnings.push(log_group_warning(&path, &first, count));
     }
 
     let framework_shared_role = framework_has_shared_role(&svc).then(|| {
@@ -352,11 +373,31 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
         framework_shared_role,
         warnings,
         managed_policies,
+        assumed_log_groups,
         sizes,
         summary: Default::default(),
     };
     plan.summary = crate::report::summary(&plan);
     Ok(plan)
+}
+
+/// One warning per setting the framework did not compile into the functions that use it: the
+/// first such function and how many there are.
+fn log_group_warning(path: &str, (key, used): &(String, String), count: usize) -> Diagnostic {
+    let message = if count == 1 {
+        format!("function '{key}' writes its logs to {used}, not to the log group {path} names: the framework did not compile that setting into the function, so its role grants {used}")
+    } else {
+        format!(
+            "{count} functions write their logs elsewhere than the log group {path} names ('{key}' to {used}, and {} more): the framework did not compile that setting into them, so their roles grant the groups they use",
+            count - 1
+        )
+    };
+    warning(
+        "IAM_SYNTH_LOG_GROUP_NOT_APPLIED",
+        path,
+        message,
+        "Serverless 3 does not support logs.logGroup: remove it, or package with osls, where a function's own `logs` replaces provider.logs.lambda",
+    )
 }
 
 pub(crate) fn internal(e: impl std::fmt::Display) -> Vec<SynthError> {

@@ -92,6 +92,42 @@ describe.each(['serverless', 'osls'])('%s', (framework) => {
     expect(lintErrors([run.templatePath])).toEqual([]);
   });
 
+  test('a dedicated role grants the log group its compiled Lambda writes to (logs.logGroup)', () => {
+    const run = packageService(
+      writeService('log-groups', {
+        provider: `  logs:
+    lambda:
+      logGroup: /custom/provider`,
+        functions: `  a: { handler: handler.main, logs: { logGroup: /custom/a }, iam: { role: { statements: [] } } }
+  b: { handler: handler.main, logs: { logFormat: JSON }, iam: { role: { statements: [] } } }
+  c: { handler: handler.main, iam: { role: { statements: [] } } }`,
+      }),
+      { framework }
+    );
+    expect(run.status).toBe(0);
+    const r = run.template.Resources;
+    // written from each framework's compiled function: Serverless 3.40.0 has no logs.logGroup and
+    // compiles no LoggingConfig; osls compiles the function's `logs`, else provider.logs.lambda.
+    const expected =
+      framework === 'serverless'
+        ? { A: '/aws/lambda/unusual-dev-a', B: '/aws/lambda/unusual-dev-b', C: '/aws/lambda/unusual-dev-c' }
+        : { A: '/custom/a', B: '/aws/lambda/unusual-dev-b', C: '/custom/provider' };
+    for (const [id, group] of Object.entries(expected)) {
+      const config = r[`${id}LambdaFunction`].Properties.LoggingConfig;
+      expect(config && config.LogGroup ? config.LogGroup : `/aws/lambda/unusual-dev-${id.toLowerCase()}`).toBe(group);
+      const [logs] = r[`${id}IamRoleLambdaExecution`].Properties.Policies[0].PolicyDocument.Statement;
+      expect(logs).toEqual({
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:CreateLogGroup', 'logs:PutLogEvents'],
+        Resource: [{ 'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${group}:*:*` }],
+      });
+    }
+    const warnings = failureText(run).match(/\[IAM_SYNTH_LOG_GROUP_NOT_APPLIED\]/g) || [];
+    // 3.40.0: one for functions.a.logs.logGroup, one for the provider's setting (b and c); osls: b's
+    expect(warnings.length).toBe(framework === 'serverless' ? 2 : 1);
+    expect(lintErrors([run.templatePath])).toEqual([]);
+  });
+
   test('a generated shared role name over 64 characters fails with IAM_SYNTH_ROLE_NAME_TOO_LONG at provider.iam.role.name', () => {
     const text = failedPackage('long-shared-name', 'long-name', {
         service: 'a-service-name-of-forty-two-characters-xyz',

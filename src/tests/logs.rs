@@ -142,3 +142,96 @@ fn no_logging_function_and_no_other_statement_gives_no_empty_statement() {
     }
     assert_json(framework_statements(&p), json!([logs_a(json!([])), logs_b(json!([]))]));
 }
+
+// ---------------------------------------------------------------------------------------------
+// A dedicated role's log group (iam-behaviour.md §5.4 step 1) and what the compiled Lambda says
+
+fn dedicated_log_resource(p: &Value, key: &str) -> Value {
+    let id = format!("{}IamRoleLambdaExecution", key.to_uppercase());
+    p["roles"][id.as_str()]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0]["Resource"].clone()
+}
+
+fn dedicated(functions: Value) -> Value {
+    service(json!({ "logs": { "lambda": { "logGroup": "/custom/provider" } } }), functions)
+}
+
+fn with_compiled(mut input: Value, log_groups: Value) -> Value {
+    input["compiled"] = json!({ "logGroups": log_groups });
+    input
+}
+
+const OWN: &str = r#"{ "iam": { "role": { "statements": [] } } }"#;
+
+fn own(extra: Value) -> Value {
+    let mut f: Value = serde_json::from_str(OWN).unwrap();
+    f.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+    f
+}
+
+#[test]
+fn configured_log_groups_are_granted_and_assumed_until_the_compiled_template_is_seen() {
+    let p = plan(&dedicated(json!({ "a": own(json!({ "logs": { "logGroup": "/custom/a" } })), "b": own(json!({})) })));
+    assert_json(dedicated_log_resource(&p, "a"), json!([log_arn("/custom/a", ":*:*")]));
+    assert_json(dedicated_log_resource(&p, "b"), json!([log_arn("/custom/provider", ":*:*")]));
+    assert_json(p["assumedLogGroups"].clone(), json!({ "a": "/custom/a", "b": "/custom/provider" }));
+    assert!(p["warnings"].as_array().unwrap().is_empty(), "{}", p["warnings"]);
+}
+
+#[test]
+fn without_a_configured_group_the_plan_assumes_no_logging_config() {
+    let p = plan(&with_functions(json!({ "a": own(json!({})), "b": {} })));
+    // only functions with a dedicated role: the shared role grants the framework's groups
+    assert_json(p["assumedLogGroups"].clone(), json!({ "a": null }));
+}
+
+#[test]
+fn a_compiled_lambda_without_log_group_writes_to_the_default_group_and_is_granted_it() {
+    // Serverless 3.40.0 compiles no LoggingConfig: every function writes to /aws/lambda/<name>.
+    let input = with_compiled(
+        dedicated(json!({ "a": own(json!({ "logs": { "logGroup": "/custom/a" } })), "b": own(json!({})), "c": own(json!({})) })),
+        json!({ "a": null, "b": null, "c": null }),
+    );
+    let p = plan(&input);
+    assert_json(dedicated_log_resource(&p, "a"), json!([log_arn("/aws/lambda/svc-dev-a", ":*:*")]));
+    assert_json(dedicated_log_resource(&p, "b"), json!([log_arn("/aws/lambda/svc-dev-b", ":*:*")]));
+    assert!(p.get("assumedLogGroups").is_none());
+    let warnings: Vec<(Value, Value, String)> = p["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| (w["code"].clone(), w["path"].clone(), w["message"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert_eq!(warnings[0].0, json!("IAM_SYNTH_LOG_GROUP_NOT_APPLIED"));
+    assert_eq!(warnings[0].1, json!("functions.a.logs.logGroup"));
+    assert!(warnings[0].2.contains("writes its logs to /aws/lambda/svc-dev-a"), "{}", warnings[0].2);
+    // one warning for the provider's setting, however many functions it misses
+    assert_eq!(warnings[1].1, json!("provider.logs.lambda.logGroup"));
+    assert!(warnings[1].2.starts_with("2 functions write their logs elsewhere"), "{}", warnings[1].2);
+}
+
+#[test]
+fn a_compiled_log_group_wins_over_the_configuration() {
+    // osls: a function's own `logs` replaces provider.logs.lambda, so `b` has no LogGroup.
+    let input = with_compiled(
+        dedicated(json!({ "a": own(json!({ "logs": { "logGroup": "/custom/a" } })), "b": own(json!({ "logs": { "logFormat": "JSON" } })) })),
+        json!({ "a": "/custom/a", "b": null }),
+    );
+    let p = plan(&input);
+    assert_json(dedicated_log_resource(&p, "a"), json!([log_arn("/custom/a", ":*:*")]));
+    assert_json(dedicated_log_resource(&p, "b"), json!([log_arn("/aws/lambda/svc-dev-b", ":*:*")]));
+    let paths: Vec<&Value> = p["warnings"].as_array().unwrap().iter().map(|w| &w["path"]).collect();
+    assert_eq!(paths, vec![&json!("provider.logs.lambda.logGroup")]);
+}
+
+#[test]
+fn disable_logs_denies_the_group_the_function_uses() {
+    let input = with_compiled(
+        dedicated(json!({ "a": own(json!({ "disableLogs": true, "logs": { "logGroup": "/custom/a" } })) })),
+        json!({ "a": null }),
+    );
+    let p = plan(&input);
+    let statements = &p["roles"]["AIamRoleLambdaExecution"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"];
+    let denied = json!([log_arn("/aws/lambda/svc-dev-a", ":*:*")]);
+    assert_json(statements[1].clone(), json!({ "Effect": "Deny", "Action": ["logs:PutLogEvents"], "Resource": denied }));
+}

@@ -9,6 +9,12 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/**
+ * Checks the template the framework is about to write (JSON `{resourceCount, budget}`) against
+ * CloudFormation's resource limit. Returns `{"ok":true,"result":{"warnings":[...]}}` or the error.
+ */
+export declare function checkTemplate(requestJson: string): string
+
 /** The engine's version. */
 export declare function engineVersion(): string
 

@@ -835,6 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.checkTemplate = nativeBinding.checkTemplate
 module.exports.engineVersion = nativeBinding.engineVersion
 module.exports.reconcile = nativeBinding.reconcile
 module.exports.reconcileObject = nativeBinding.reconcileObject

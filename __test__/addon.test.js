@@ -74,9 +74,9 @@ const MINIMAL_SHARED_ROLE = {
   },
 };
 
-const PLAN_KEYS = ['roles', 'removeRoles', 'functions', 'frameworkSharedRole', 'warnings', 'summary'];
+const PLAN_KEYS = ['roles', 'removeRoles', 'functions', 'frameworkSharedRole', 'warnings', 'resourceBudget', 'summary'];
 // present only when not empty, in this place among the others
-const ALL_PLAN_KEYS = ['roles', 'removeRoles', 'functions', 'frameworkSharedRole', 'warnings', 'managedPolicies', 'assumedLogGroups', 'summary'];
+const ALL_PLAN_KEYS = ['roles', 'removeRoles', 'functions', 'frameworkSharedRole', 'warnings', 'managedPolicies', 'assumedLogGroups', 'resourceBudget', 'summary'];
 
 describe('synthesize: the shared role of a minimal service (§3)', () => {
   const role = () => plan(service()).roles.IamRoleLambdaExecution;

@@ -10,6 +10,7 @@ const ServerlessIamSynth = require('../js/index.js');
 const { project } = require('../js/project.js');
 
 const HOOKS = ['before:package:compileFunctions', 'package:compileFunctions', 'after:package:compileEvents'];
+const FINALIZE_HOOK = 'before:aws:package:finalize:saveServiceState';
 const VALIDATE_HOOK = 'before:package:initialize';
 const SHARED = 'IamRoleLambdaExecution';
 const ACCOUNT = '123456789012';
@@ -204,6 +205,8 @@ function runPackage(serverless, log, { between = () => {}, afterFunctions = () =
   frameworkCompileEvents(serverless);
   afterEvents(serverless);
   plugin.hooks['after:package:compileEvents']();
+  // package:finalize: the user's resources are merged (not modelled here), then the state is saved
+  plugin.hooks[FINALIZE_HOOK]();
   return serverless.service.provider.compiledCloudFormationTemplate.Resources;
 }
 
@@ -301,9 +304,9 @@ describe('constructor: listed beside serverless-iam-roles-per-function', () => {
 });
 
 describe('constructor: hooks', () => {
-  test('an aws service gets the three package hooks and the early validation', () => {
+  test('an aws service gets the three package hooks, the early validation and the final check', () => {
     const plugin = new ServerlessIamSynth(sharedService(), {}, { log: makeLog() });
-    for (const hook of [VALIDATE_HOOK, ...HOOKS]) expect(typeof plugin.hooks[hook]).toBe('function');
+    for (const hook of [VALIDATE_HOOK, ...HOOKS, FINALIZE_HOOK]) expect(typeof plugin.hooks[hook]).toBe('function');
   });
 
   test('a non-aws provider gets no package hooks, and `serverless iam` says why it cannot report', () => {
@@ -588,5 +591,45 @@ describe('compiledLogGroups(): what the plan assumed of the compiled Lambdas', (
 
   test('a plan without assumptions stands', () => {
     expect(compiledLogGroups({}, { functions: {} })).toBeNull();
+  });
+});
+
+describe("package: CloudFormation's limit of 500 resources per stack (§7)", () => {
+  /** n functions with dedicated roles: a Lambda, a log group and a role each, plus the bucket. */
+  const manyDedicated = (n, custom = {}) => {
+    const functions = {};
+    for (let i = 0; i < n; i += 1) {
+      functions[`f${i}`] = { handler: 'handler.main', name: `svc-dev-f${i}`, iam: { role: { statements: [] } } };
+    }
+    const serverless = makeServerless({ functions });
+    serverless.service.custom = custom;
+    return serverless;
+  };
+
+  test('at 500 nothing is said', () => {
+    // 166 functions: 1 bucket + 3 × 166 + the shared role the framework made, which goes = 499
+    const log = makeLog();
+    const resources = runPackage(manyDedicated(166), log);
+    expect(Object.keys(resources).length).toBe(499);
+    expect(log.warning).not.toHaveBeenCalled();
+  });
+
+  test('over 500 a warning gives the count, what the plugin added and the remedies', () => {
+    const log = makeLog();
+    const resources = runPackage(manyDedicated(170), log);
+    expect(Object.keys(resources).length).toBe(511);
+    expect(log.warning).toHaveBeenCalledTimes(1);
+    const [text] = log.warning.mock.calls[0];
+    expect(text).toContain('the template has 511 resources');
+    // 170 dedicated roles, less the shared role they replace
+    expect(text).toContain('169 of them are roles and policies this plugin added');
+    expect(text).toContain('serverless-plugin-split-stacks');
+    expect(text).toContain('[IAM_SYNTH_TOO_MANY_RESOURCES]');
+  });
+
+  test('with custom.iamSynth.resourceLimit: error the package fails', () => {
+    expect(() => runPackage(manyDedicated(170, { iamSynth: { resourceLimit: 'error' } }), makeLog())).toThrow(
+      expect.objectContaining({ code: 'IAM_SYNTH_TOO_MANY_RESOURCES', message: expect.stringContaining('511 resources') })
+    );
   });
 });

@@ -106,6 +106,8 @@ function call(name, ...texts) {
 module.exports = {
   synthesize: (serviceText) => call('synthesize', serviceText),
   reconcile: (request) => call('reconcile', JSON.stringify(request)),
+  /** The template about to be written against CloudFormation's limits: `{ warnings }`. */
+  checkTemplate: (request) => call('checkTemplate', JSON.stringify(request)),
   /** `serverless iam`: `{ output, findings }` for options `{ function, json, color, width }`. */
   report: (serviceText, options) => call('report', serviceText, JSON.stringify(options)),
   EngineError,

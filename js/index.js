@@ -65,6 +65,8 @@ class ServerlessIamSynth {
       'before:package:compileFunctions': () => this.synthesize(),
       'package:compileFunctions': () => this.applyPlan(),
       'after:package:compileEvents': () => this.reconcile(),
+      // The template as it will be written: the user's resources merged, split-stacks done.
+      'before:aws:package:finalize:saveServiceState': () => this.checkTemplate(),
     });
   }
 
@@ -128,6 +130,17 @@ class ServerlessIamSynth {
     const { line, roles } = this.plan.summary;
     this.log.notice(`${NAME}: ${line}`);
     for (const role of roles) this.log.verbose(`${NAME}:   ${role}`);
+  }
+
+  checkTemplate() {
+    if (!this.plan) return;
+    let checked;
+    try {
+      checked = engine.checkTemplate({ resourceCount: Object.keys(this.resources).length, budget: this.plan.resourceBudget });
+    } catch (error) {
+      this.rethrow(error);
+    }
+    this.warn(checked.warnings);
   }
 
   /** `serverless iam`: the report on stdout; with --strict, findings fail the command. */

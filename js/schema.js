@@ -40,6 +40,7 @@ const customProperties = {
       properties: {
         policySize: { enum: ['compact', 'split', 'error'] },
         stateWriter: { enum: ['fast', 'framework'] },
+        resourceLimit: { enum: ['warn', 'error'] },
       },
       additionalProperties: false,
     },

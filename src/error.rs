@@ -59,6 +59,9 @@ pub enum SynthError {
     #[error("{role}: its policy is {size} characters, over IAM's limit of {limit}, and cannot be brought under it ({why}). Largest statements: {largest}")]
     PolicyTooLarge { path: String, role: String, size: usize, limit: usize, why: String, largest: String },
 
+    #[error("the template has {count} resources, over CloudFormation's limit of 500 per stack, so the deployment will fail; {}", crate::limits::added_text(*added))]
+    TooManyResources { path: String, count: usize, added: i64 },
+
     #[error("{path}: unknown value '{value}'")]
     InvalidOption { path: String, value: String, expected: String },
 
@@ -91,6 +94,7 @@ impl SynthError {
             SynthError::InputTooLarge { .. } => "IAM_SYNTH_INPUT_TOO_LARGE",
             SynthError::PolicyTooLarge { .. } => "IAM_SYNTH_POLICY_TOO_LARGE",
             SynthError::InvalidOption { .. } => "IAM_SYNTH_INVALID_OPTION",
+            SynthError::TooManyResources { .. } => "IAM_SYNTH_TOO_MANY_RESOURCES",
             SynthError::UnknownFunction { .. } => "IAM_SYNTH_UNKNOWN_FUNCTION",
             SynthError::Internal { .. } => "IAM_SYNTH_INTERNAL",
         }
@@ -116,6 +120,7 @@ impl SynthError {
             | SynthError::InvalidArn { path, .. }
             | SynthError::InvalidTags { path, .. }
             | SynthError::PolicyTooLarge { path, .. }
+            | SynthError::TooManyResources { path, .. }
             | SynthError::InvalidOption { path, .. } => path,
         }
     }
@@ -173,6 +178,9 @@ impl SynthError {
                 } else {
                     format!("give the function's key as in serverless.yml: {}{more}", shown.join(", "))
                 }
+            }
+            SynthError::TooManyResources { .. } => {
+                "move resources into nested stacks with serverless-plugin-split-stacks, or give fewer functions a dedicated role (provider.iam.role.mode: perFunction gives every function one). custom.iamSynth.resourceLimit: error makes this fail the package; warn (the default) lets it through".into()
             }
             SynthError::Internal { .. } => "please report this with the serverless.yml that caused it".into(),
         }

@@ -5,6 +5,7 @@ pub mod cfn;
 pub mod dedicated;
 pub mod error;
 pub mod grants;
+pub mod limits;
 pub mod model;
 pub mod naming;
 pub mod overrides;
@@ -114,6 +115,13 @@ pub fn synthesize(service_json: String) -> String {
 #[napi]
 pub fn reconcile(request_json: String) -> String {
     respond_text(&request_json, synth::reconcile_request)
+}
+
+/// Checks the template the framework is about to write (JSON `{resourceCount, budget}`) against
+/// CloudFormation's resource limit. Returns `{"ok":true,"result":{"warnings":[...]}}` or the error.
+#[napi]
+pub fn check_template(request_json: String) -> String {
+    respond_text(&request_json, limits::check_template)
 }
 
 /// `serverless iam`: synthesizes the projected service (JSON) as `package` does and reports on it.

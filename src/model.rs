@@ -17,6 +17,8 @@ pub struct Service {
     pub legacy_custom: LegacyCustom,
     /// `custom.iamSynth.policySize`.
     pub policy_size: crate::budget::Mode,
+    /// `custom.iamSynth.resourceLimit`: over CloudFormation's 500 resources, warn or fail.
+    pub resource_limit: crate::limits::Strictness,
 }
 
 /// What `provider.iam.role` is.
@@ -545,5 +547,9 @@ pub fn read_service(input: &Value) -> Result<(Service, Errors), Errors> {
         Some("error") => crate::budget::Mode::Error,
         _ => crate::budget::Mode::Compact,
     };
-    Ok((Service { name, stage, region, provider, functions, legacy_custom, policy_size }, errors))
+    let resource_limit = match r.choice(synth_custom, "resourceLimit", &["warn", "error"]) {
+        Some("error") => crate::limits::Strictness::Error,
+        _ => crate::limits::Strictness::Warn,
+    };
+    Ok((Service { name, stage, region, provider, functions, legacy_custom, policy_size, resource_limit }, errors))
 }

@@ -71,6 +71,10 @@ pub struct Plan {
     /// one differs, plans again with what it found (`compiled.logGroups` in the input).
     #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub assumed_log_groups: Map<String, Value>,
+    /// What the plan adds to the stack's resources, for the check against CloudFormation's limit
+    /// once the template is complete (`limits::check_template`).
+    #[serde(default)]
+    pub resource_budget: crate::limits::ResourceBudget,
     /// Every generated role's policy sizes against IAM's limits (read by the report and the summary
     /// inside the engine; not sent to the plugin).
     #[serde(skip)]
@@ -366,6 +370,12 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
     // Reconciliation compares the framework's shared role with ours only when we plan one.
     let framework_shared_role = framework_shared_role.filter(|_| roles.contains_key(SHARED_ROLE_ID));
     warnings.extend(crate::overrides::override_warnings(&roles, input.get("resources")));
+    // the framework's shared role is replaced by ours or removed: one resource fewer to count
+    let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    let resource_budget = crate::limits::ResourceBudget {
+        added: count(roles.len() + managed_policies.len()) - i64::from(framework_has_shared_role(&svc)),
+        strictness: svc.resource_limit,
+    };
     let mut plan = Plan {
         roles,
         remove_roles,
@@ -374,6 +384,7 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
         warnings,
         managed_policies,
         assumed_log_groups,
+        resource_budget,
         sizes,
         summary: Default::default(),
     };

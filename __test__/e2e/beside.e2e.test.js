@@ -195,6 +195,22 @@ describe.each(Object.keys(FRAMEWORKS))('%s', (framework) => {
     }
   }
 
+  for (const first of [true, false]) {
+    test(`140 dedicated roles split by function (ours ${first ? 'first' : 'last'}): the root stack is checked after split-stacks, under 500, no warning`, () => {
+      const plugins = first ? ['serverless-iam-synth', 'serverless-plugin-split-stacks'] : ['serverless-plugin-split-stacks', 'serverless-iam-synth'];
+      const functions = Array.from({ length: 140 }, (_, i) => `  f${i}: { handler: handler.api, iam: { role: { statements: [] } } }`);
+      const yml = `service: beside\nframeworkVersion: '>=3'\nplugins:\n${plugins.map((p) => `  - ${p}`).join('\n')}
+provider: { name: aws, runtime: nodejs20.x, region: us-east-1 }
+custom: { splitStacks: { perFunction: true, perType: false, perGroupFunction: false } }
+functions:\n${functions.join('\n')}\n`;
+      const run = packageService(writeSource('beside-limit', yml), { framework, label: `limit-${first ? 'first' : 'last'}`, nodeArgs: NO_STACK });
+      expect(run.status).toBe(0);
+      const count = Object.keys(run.template.Resources).length;
+      expect(count).toBeLessThanOrEqual(500);
+      expect(`${run.stdout}${run.stderr}`).not.toContain('IAM_SYNTH_TOO_MANY_RESOURCES');
+    });
+  }
+
   test('300 generated functions: the state file is json-cycle text and reads back', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'beside-300-'));
     const svc = generateService(300, { plugins: ['serverless-iam-synth'] });

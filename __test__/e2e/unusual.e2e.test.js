@@ -29,6 +29,7 @@ provider:
 ${body.provider || ''}
 functions:
 ${body.functions}
+${body.custom || ''}
 `
   );
   fs.writeFileSync(path.join(dir, 'handler.js'), 'exports.main = async () => ({});\n');
@@ -126,6 +127,33 @@ describe.each(['serverless', 'osls'])('%s', (framework) => {
     // 3.40.0: one for functions.a.logs.logGroup, one for the provider's setting (b and c); osls: b's
     expect(warnings.length).toBe(framework === 'serverless' ? 2 : 1);
     expect(lintErrors([run.templatePath])).toEqual([]);
+  });
+
+  /** 140 functions with dedicated roles: 423 resources alone (a Lambda, its log group and version
+   * each, the bucket, its policy, the shared role), 562 with the plugin (140 roles for the shared one).
+   * Without the plugin the functions have no `iam` (osls refuses keys no plugin registered). */
+  const manyRoles = (iam = true) =>
+    Array.from({ length: 140 }, (_, i) => `  f${i}: { handler: handler.main${iam ? ', iam: { role: { statements: [] } }' : ''} }`).join('\n');
+
+  test("a template over CloudFormation's 500 resources packages with IAM_SYNTH_TOO_MANY_RESOURCES", () => {
+    const run = packageService(writeService('many-roles', { functions: manyRoles() }), { framework, label: 'limit-warn' });
+    expect(run.status).toBe(0);
+    expect(Object.keys(run.template.Resources).length).toBe(562);
+    const text = failureText(run);
+    expect(text).toContain("the template has 562 resources, over CloudFormation's limit of 500 per stack");
+    expect(text).toContain('139 of them are roles and policies this plugin added');
+    expect(text).toContain('[IAM_SYNTH_TOO_MANY_RESOURCES]');
+    const alone = packageService(writeService('many-roles', { functions: manyRoles(false) }), { framework, plugin: false, label: 'limit-alone' });
+    expect(Object.keys(alone.template.Resources).length).toBe(423);
+  });
+
+  test('with custom.iamSynth.resourceLimit: error it fails', () => {
+    const text = failedPackage('many-roles-strict', 'limit-error', {
+      functions: manyRoles(),
+      custom: 'custom:\n  iamSynth:\n    resourceLimit: error',
+    });
+    expect(text).toContain("the template has 562 resources, over CloudFormation's limit of 500 per stack");
+    expect(text).toContain('IAM_SYNTH_TOO_MANY_RESOURCES');
   });
 
   test('a generated shared role name over 64 characters fails with IAM_SYNTH_ROLE_NAME_TOO_LONG at provider.iam.role.name', () => {

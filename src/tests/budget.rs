@@ -259,3 +259,22 @@ fn compaction_and_split_preserve_the_granted_tuples() {
         }
     }
 }
+
+#[test]
+fn the_resource_limit_option_takes_warn_or_error_and_travels_in_the_plan() {
+    for (value, strictness) in [("warn", "warn"), ("error", "error")] {
+        let mut input = with_functions(json!({ "a": { "iam": { "role": { "statements": [] } } } }));
+        input["custom"] = json!({ "iamSynth": { "resourceLimit": value } });
+        // one dedicated role, and the framework's shared role it replaces: nothing added
+        assert_eq!(plan(&input)["resourceBudget"], json!({ "added": 0, "strictness": strictness }));
+    }
+    let p = plan(&with_functions(json!({ "a": { "iam": { "role": { "statements": [] } } }, "b": { "iam": { "role": { "statements": [] } } }, "c": {} })));
+    // the shared role stays for c: two roles added
+    assert_eq!(p["resourceBudget"], json!({ "added": 2, "strictness": "warn" }));
+    let mut input = with_functions(json!({ "a": {} }));
+    input["custom"] = json!({ "iamSynth": { "resourceLimit": "ignore" } });
+    let errs = errors(&input);
+    assert_eq!(errs[0].path, "custom.iamSynth.resourceLimit");
+    assert_eq!(errs[0].code, "IAM_SYNTH_INVALID_OPTION");
+    assert_eq!(errs[0].hint, "use one of: warn (the default), error");
+}

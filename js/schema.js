@@ -4,6 +4,8 @@
 // `configValidationMode: error` accepts them and reports typos.
 
 const statements = { $ref: '#/definitions/awsIamPolicyStatements' };
+// `iamRoleStatements:` with every item commented out is null, and still asks for a role of its own
+const statementsOrNull = { anyOf: [statements, { type: 'null' }] };
 const arn = { $ref: '#/definitions/awsArn' };
 
 const functionRole = {
@@ -11,7 +13,7 @@ const functionRole = {
   properties: {
     name: { anyOf: [{ type: 'string' }, { type: 'object' }] },
     path: { type: 'string' },
-    statements,
+    statements: statementsOrNull,
     managedPolicies: { type: 'array', items: arn },
     permissionsBoundary: arn,
     tags: { type: 'object', additionalProperties: { anyOf: [{ type: 'string' }, { type: 'object' }] } },
@@ -26,7 +28,7 @@ const functionProperties = {
       properties: { role: functionRole, inheritStatements: { type: 'boolean' } },
       additionalProperties: false,
     },
-    iamRoleStatements: statements,
+    iamRoleStatements: statementsOrNull,
     iamRoleStatementsInherit: { type: 'boolean' },
     iamRoleStatementsName: { anyOf: [{ type: 'string' }, { type: 'object' }] },
     iamPermissionsBoundary: arn,

@@ -401,7 +401,15 @@ impl Reader<'_> {
             // `mode` is a provider-level setting only.
             role.mode = None;
         }
-        let legacy_statements = self.statements(f.get("iamRoleStatements"), &format!("{path}.iamRoleStatements"));
+        // A key present with no value (YAML's `iamRoleStatements:` with its items commented out) still
+        // asks for a role of its own, with no statements: serverless-iam-roles-per-function does so.
+        let null_key = |m: Option<&Map<String, Value>>, key: &str| m.and_then(|m| m.get(key)).is_some_and(Value::is_null);
+        if role.statements.is_none() && null_key(iam.and_then(|i| i.get("role")).and_then(Value::as_object), "statements") {
+            role.statements = Some(Vec::new());
+        }
+        let legacy_statements = self
+            .statements(f.get("iamRoleStatements"), &format!("{path}.iamRoleStatements"))
+            .or_else(|| null_key(Some(f), "iamRoleStatements").then(Vec::new));
         if role.statements.is_some() {
             requested_by.push(format!("{path}.iam.role.statements"));
         } else if legacy_statements.is_some() {

@@ -928,8 +928,13 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
 
     test('roles and wiring', () => {
       const t = r.template;
-      expect(rolesOf(t)).toEqual([SHARED, roleId('reader'), roleId('writer')].sort());
+      expect(rolesOf(t)).toEqual([SHARED, roleId('reader'), roleId('writer'), roleId('drafted')].sort());
       expect(resources(t)[SHARED]).toEqual(role({ ...base, name: sharedRoleName(S, 'dev'), statements: [...sharedLogs('legsimple-dev'), providerStatement] }));
+      // `iamRoleStatements:` present with no items (null) asks for a role of its own, as in serverless-iam-roles-per-function
+      expect(resources(t)[roleId('drafted')]).toEqual(
+        role({ ...base, name: generatedName(S, 'dev', 'drafted'), statements: [dedicatedLogs('/aws/lambda/legsimple-dev-drafted')] }),
+      );
+      expectWiring(t, 'drafted', onDedicated('drafted'));
       expect(resources(t)[roleId('reader')]).toEqual(
         role({
           ...base,

@@ -121,7 +121,8 @@ describe('dedicated-legacy-simple: iamRoleStatements + iamRoleStatementsName, wh
 
   test('same role logical ids (switching plugins replaces no role)', () => {
     expect(rolesOf(ours.template)).toEqual(rolesOf(community.template));
-    expect(rolesOf(ours.template)).toEqual([SHARED, roleId('reader'), roleId('writer')].sort());
+    // `drafted` has `iamRoleStatements:` with no items (null): a dedicated role from both plugins
+    expect(rolesOf(ours.template)).toEqual([SHARED, roleId('reader'), roleId('writer'), roleId('drafted')].sort());
   });
 
   test('same role names', () => {

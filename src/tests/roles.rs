@@ -330,3 +330,23 @@ fn a_conditional_statement_is_kept_as_written() {
     let paths: Vec<String> = errors(&both_bad).into_iter().map(|e| e.path).collect();
     assert_eq!(paths, ["provider.iam.role.statements[0].Fn::If[1]", "provider.iam.role.statements[0].Fn::If[2]"]);
 }
+
+#[test]
+fn statements_key_present_without_a_value_still_asks_for_a_dedicated_role() {
+    // `iamRoleStatements:` with its items commented out reads as null: serverless-iam-roles-per-function
+    // 3.2.0 gives the function a dedicated role, so migrating must not move it to the shared role.
+    let p = plan(&with_functions(json!({
+        "legacy": { "iamRoleStatements": null },
+        "current": { "iam": { "role": { "statements": null } } },
+        "plain": {}
+    })));
+    for key in ["legacy", "current"] {
+        let id = format!("{}IamRoleLambdaExecution", crate::naming::normalized(key));
+        assert_eq!(function(&p, key)["role"], json!({ "Fn::GetAtt": [id, "Arn"] }), "{key}");
+        let statements = statements_of(&p["roles"][id.as_str()]);
+        // the function's logs and nothing else
+        assert_eq!(statements.as_array().unwrap().len(), 1, "{key}: {statements}");
+        assert_eq!(statements[0]["Action"], json!(["logs:CreateLogStream", "logs:CreateLogGroup", "logs:PutLogEvents"]));
+    }
+    assert_eq!(function(&p, "plain")["role"], json!({ "Fn::GetAtt": [SHARED, "Arn"] }));
+}

@@ -264,6 +264,9 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
                     ));
                 }
                 let (role_value, dep) = compile_role(role);
+                // Event source mappings follow the role resource only when there can be one: a string
+                // such as `some:aws:arn:xx1:*:*` is no logical id (Serverless 3.40.0 wires nothing either).
+                let dep = dep.filter(|id| crate::cfn::is_logical_id(id));
                 function_plan(f, RoleSource::Custom, role_value, dep, framework_resource, Vec::new())
             }
             _ if wants => match dedicated::dedicated_role(&svc, f, g, &mut errors) {

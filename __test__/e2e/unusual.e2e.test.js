@@ -156,6 +156,28 @@ describe.each(['serverless', 'osls'])('%s', (framework) => {
     expect(text).toContain('IAM_SYNTH_TOO_MANY_RESOURCES');
   });
 
+  test("a role string with ':' that is no ARN: the Lambda and its event source mapping wired as the framework wires them", () => {
+    const body = {
+      functions: `  odd:
+    handler: handler.main
+    role: 'some:aws:arn:xx1:*:*'
+    events:
+      - sqs: arn:aws:sqs:us-east-1:123456789012:jobs
+  plain:
+    handler: handler.main`,
+    };
+    const ours = packageService(writeService('odd-role', body), { framework, label: 'odd-role' });
+    const alone = packageService(writeService('odd-role', body), { framework, plugin: false, label: 'odd-role-alone' });
+    expect([ours.status, alone.status]).toEqual([0, 0]);
+    const wiring = (t) =>
+      Object.entries(t.Resources)
+        .filter(([, r]) => r.Type === 'AWS::Lambda::EventSourceMapping' || r.Type === 'AWS::Lambda::Function')
+        .map(([id, r]) => [id, r.Properties.Role, r.DependsOn]);
+    expect(wiring(ours.template)).toEqual(wiring(alone.template));
+    const esm = Object.values(ours.template.Resources).find((r) => r.Type === 'AWS::Lambda::EventSourceMapping');
+    expect(esm.DependsOn).toEqual([]); // as the framework writes it: nothing to depend on
+  });
+
   test('a generated shared role name over 64 characters fails with IAM_SYNTH_ROLE_NAME_TOO_LONG at provider.iam.role.name', () => {
     const text = failedPackage('long-shared-name', 'long-name', {
         service: 'a-service-name-of-forty-two-characters-xyz',

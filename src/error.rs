@@ -130,14 +130,19 @@ impl SynthError {
             SynthError::InputNotObject { .. } => {
                 "this is a bug in the plugin's projection of the service; please report it".into()
             }
-            SynthError::InvalidType { .. } => "correct the value in serverless.yml".into(),
+            SynthError::InvalidType { path, expected, .. } => format!("write {path} as {expected} in serverless.yml"),
             SynthError::InvalidStatement { fix, .. } => fix.clone(),
             SynthError::RoleNameTooLong { .. } => {
                 "set iam.role.name on the function to an explicit name of at most 64 characters".into()
             }
             SynthError::ExplicitRoleNameTooLong { .. } => "shorten the name to at most 64 characters".into(),
-            SynthError::DuplicateSid { .. } => {
-                "give one of the two statements another Sid (or none), or set iam.inheritStatements: false on the function when it repeats a provider statement".into()
+            SynthError::DuplicateSid { path, first, .. } => {
+                let list = |p: &str| p.rsplit_once('[').map_or(p.to_string(), |(l, _)| l.to_string());
+                if list(path) == list(first) {
+                    "give one of the two statements another Sid, or none".into()
+                } else {
+                    format!("give one of the two statements another Sid (or none), or stop inheriting {}: iam.inheritStatements: false on the function", list(first))
+                }
             }
             SynthError::SharedRoleNameTooLong { .. } => {
                 "set provider.iam.role.name to an explicit name of at most 64 characters, or shorten the service or stage name".into()

@@ -85,12 +85,17 @@ class ServerlessIamSynth {
     for (const d of diagnostics) this.log.warning(`${NAME}: ${d.message} [${d.code}]. ${d.hint}`);
   }
 
-  run(input) {
+  /** One engine call; its coded errors become the framework's errors. */
+  ask(call) {
     try {
-      return engine.synthesize(input);
+      return call();
     } catch (error) {
       return this.rethrow(error);
     }
+  }
+
+  run(input) {
+    return this.ask(() => engine.synthesize(input));
   }
 
   validate() {
@@ -119,12 +124,7 @@ class ServerlessIamSynth {
   }
 
   reconcile() {
-    let reconciled;
-    try {
-      reconciled = engine.reconcile(reconcileRequest(this.resources, this.plan));
-    } catch (error) {
-      this.rethrow(error);
-    }
+    const reconciled = this.ask(() => engine.reconcile(reconcileRequest(this.resources, this.plan)));
     applyReconciled(this.resources, this.plan, reconciled);
     this.warn(reconciled.warnings);
     const { line, roles } = this.plan.summary;
@@ -134,13 +134,8 @@ class ServerlessIamSynth {
 
   checkTemplate() {
     if (!this.plan) return;
-    let checked;
-    try {
-      checked = engine.checkTemplate({ resourceCount: Object.keys(this.resources).length, budget: this.plan.resourceBudget });
-    } catch (error) {
-      this.rethrow(error);
-    }
-    this.warn(checked.warnings);
+    const request = { resourceCount: Object.keys(this.resources).length, budget: this.plan.resourceBudget };
+    this.warn(this.ask(() => engine.checkTemplate(request)).warnings);
   }
 
   /** `serverless iam`: the report on stdout; with --strict, findings fail the command. */
@@ -159,12 +154,7 @@ class ServerlessIamSynth {
       color: tty && !this.options.json && !('NO_COLOR' in process.env),
       width: tty && out.columns ? Math.min(out.columns, 80) : 80,
     };
-    let answer;
-    try {
-      answer = engine.report(project(this.serverless, this.provider), options);
-    } catch (error) {
-      this.rethrow(error);
-    }
+    const answer = this.ask(() => engine.report(project(this.serverless, this.provider), options));
     out.write(answer.output);
     if (this.options.strict && answer.findings > 0) {
       // Not thrown: the framework prints errors on stdout, which must hold only the report (--json).

@@ -32,12 +32,12 @@ pub fn get_att_target(v: &Value) -> Option<&str> {
     }
 }
 
-/// The framework's test for "an object that refers to an existing role": any key containing `::`.
 /// Can `id` name a resource of a template? CloudFormation's logical ids are alphanumeric.
 pub fn is_logical_id(id: &str) -> bool {
     !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
+/// The framework's test for "an object that refers to an existing role": any key containing `::`.
 pub fn has_intrinsic_key(m: &Map<String, Value>) -> bool {
     m.keys().any(|k| k.contains("::"))
 }

@@ -59,7 +59,7 @@ pub enum SynthError {
     #[error("{role}: its policy is {size} characters, over IAM's limit of {limit}, and cannot be brought under it ({why}). Largest statements: {largest}")]
     PolicyTooLarge { path: String, role: String, size: usize, limit: usize, why: String, largest: String },
 
-    #[error("the template has {count} resources, over CloudFormation's limit of 500 per stack, so the deployment will fail; {}", crate::limits::added_text(*added))]
+    #[error("the template has {count} resources, over CloudFormation's limit of {} per stack, so the deployment will fail; {}", crate::limits::MAX_RESOURCES, crate::limits::added_text(*added))]
     TooManyResources { path: String, count: usize, added: i64 },
 
     #[error("{path}: unknown value '{value}'")]

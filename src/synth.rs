@@ -310,7 +310,8 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
         warnings.push(log_group_warning(&path, &first, count));
     }
 
-    let framework_shared_role = framework_has_shared_role(&svc).then(|| {
+    let framework_had_shared_role = framework_has_shared_role(&svc);
+    let framework_shared_role = framework_had_shared_role.then(|| {
         let all: Vec<(&Function, &FnGrants)> = svc.functions.iter().zip(&theirs).collect();
         shared::shared_role_doc(&svc, &all, Flavor::Framework)
     });
@@ -376,7 +377,7 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
     // the framework's shared role is replaced by ours or removed: one resource fewer to count
     let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
     let resource_budget = crate::limits::ResourceBudget {
-        added: count(roles.len() + managed_policies.len()) - i64::from(framework_has_shared_role(&svc)),
+        added: count(roles.len() + managed_policies.len()) - i64::from(framework_had_shared_role),
         strictness: svc.resource_limit,
     };
     let mut plan = Plan {

@@ -575,22 +575,55 @@ describe('package: the log group a dedicated role grants is the one the compiled
   });
 });
 
-describe('compiledLogGroups(): what the plan assumed of the compiled Lambdas', () => {
-  const { compiledLogGroups } = require('../js/apply.js');
-  const plan = { assumedLogGroups: { a: '/custom/a', b: null }, functions: { a: { lambdaLogicalId: 'ALambdaFunction' }, b: { lambdaLogicalId: 'BLambdaFunction' } } };
-  const lambda = (loggingConfig) => ({ Type: 'AWS::Lambda::Function', Properties: loggingConfig ? { LoggingConfig: loggingConfig } : {} });
+describe('package: a dedicated role traces when its compiled Lambda does (another plugin set TracingConfig)', () => {
+  const DEDICATED = 'WorkerIamRoleLambdaExecution';
+  const XRAY = { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: ['*'] };
+  const statements = (resources, id) => resources[id].Properties.Policies[0].PolicyDocument.Statement;
+  // serverless-plugin-tracing 2.0.0 at package:compileEvents: `TracingConfig` on the compiled Lambdas
+  const tracingPlugin = (mode) => (serverless) => {
+    const { Resources } = serverless.service.provider.compiledCloudFormationTemplate;
+    Resources.WorkerLambdaFunction.Properties.TracingConfig = { Mode: mode };
+    Resources.HelloLambdaFunction.Properties.TracingConfig = { Mode: mode };
+  };
 
-  test('null when every compiled Lambda writes where the plan assumed', () => {
-    expect(compiledLogGroups({ ALambdaFunction: lambda({ LogGroup: '/custom/a' }), BLambdaFunction: lambda({ LogFormat: 'JSON' }) }, plan)).toBeNull();
+  test('Mode Active set after the framework compiled the function: the dedicated role gets X-Ray', () => {
+    const log = makeLog();
+    const resources = runPackage(dedicatedService(), log, { afterEvents: tracingPlugin('Active') });
+    expect(statements(resources, DEDICATED)).toContainEqual(XRAY);
+    // the shared role stays as the framework makes it (it grants X-Ray only for tracing it knows)
+    expect(JSON.stringify(resources[SHARED])).not.toMatch(/xray/);
+    expect(log.warning).not.toHaveBeenCalled();
   });
 
-  test('every assumed function as compiled (null for no LogGroup) when one differs', () => {
-    expect(compiledLogGroups({ ALambdaFunction: lambda(null), BLambdaFunction: lambda(null) }, plan)).toEqual({ a: null, b: null });
-    expect(compiledLogGroups({ ALambdaFunction: lambda({ LogGroup: '/custom/a' }), BLambdaFunction: lambda({ LogGroup: '/x' }) }, plan)).toEqual({ a: '/custom/a', b: '/x' });
+  test('Mode PassThrough (Lambda\'s default) asks for nothing', () => {
+    const resources = runPackage(dedicatedService(), makeLog(), { afterEvents: tracingPlugin('PassThrough') });
+    expect(JSON.stringify(resources[DEDICATED])).not.toMatch(/xray/);
+  });
+});
+
+describe('compiledFacts(): what the plan assumed of the compiled Lambdas', () => {
+  const { compiledFacts } = require('../js/apply.js');
+  const functions = { a: { lambdaLogicalId: 'ALambdaFunction' }, b: { lambdaLogicalId: 'BLambdaFunction' } };
+  const plan = { assumedLogGroups: { a: '/custom/a', b: null }, assumedTracing: { b: false }, functions };
+  const lambda = (properties) => ({ Type: 'AWS::Lambda::Function', Properties: properties });
+  const logs = (group) => ({ LoggingConfig: group === undefined ? { LogFormat: 'JSON' } : { LogGroup: group } });
+
+  test('null when every compiled Lambda is as the plan assumed', () => {
+    expect(compiledFacts({ ALambdaFunction: lambda(logs('/custom/a')), BLambdaFunction: lambda({ ...logs(), TracingConfig: { Mode: 'PassThrough' } }) }, plan)).toBeNull();
+  });
+
+  test('every assumed function as compiled, for the kinds that differ', () => {
+    expect(compiledFacts({ ALambdaFunction: lambda({}), BLambdaFunction: lambda({}) }, plan)).toEqual({ logGroups: { a: null, b: null } });
+    expect(compiledFacts({ ALambdaFunction: lambda(logs('/custom/a')), BLambdaFunction: lambda(logs('/x')) }, plan)).toEqual({ logGroups: { a: '/custom/a', b: '/x' } });
+    const traced = { ALambdaFunction: lambda(logs('/custom/a')), BLambdaFunction: lambda({ TracingConfig: { Mode: 'Active' } }) };
+    expect(compiledFacts(traced, plan)).toEqual({ tracing: { b: true } });
+    // an intrinsic Mode may be Active: counted as tracing
+    traced.BLambdaFunction.Properties.TracingConfig.Mode = { Ref: 'TracingMode' };
+    expect(compiledFacts(traced, plan)).toEqual({ tracing: { b: true } });
   });
 
   test('a plan without assumptions stands', () => {
-    expect(compiledLogGroups({}, { functions: {} })).toBeNull();
+    expect(compiledFacts({}, { functions: {} })).toBeNull();
   });
 });
 

@@ -33,20 +33,35 @@ function applyPlan(resources, plan) {
   }
 }
 
-/** The log groups the compiled Lambdas write to (`LoggingConfig.LogGroup`, null for none), by
- * function key, when one differs from what the plan assumed; else null (the plan stands). */
-function compiledLogGroups(resources, plan) {
-  const assumed = plan.assumedLogGroups || {};
-  const compiled = {};
-  let differs = false;
-  for (const [key, expected] of Object.entries(assumed)) {
-    const lambda = resources[plan.functions[key].lambdaLogicalId];
-    const config = lambda && lambda.Properties && lambda.Properties.LoggingConfig;
-    const group = config && config.LogGroup !== undefined ? config.LogGroup : null;
-    compiled[key] = group;
-    if (JSON.stringify(group) !== JSON.stringify(expected)) differs = true;
+/** A compiled Lambda's `LoggingConfig.LogGroup`, null for none. */
+function compiledLogGroup(lambda) {
+  const config = lambda && lambda.Properties && lambda.Properties.LoggingConfig;
+  return config && config.LogGroup !== undefined ? config.LogGroup : null;
+}
+
+/** Whether a compiled Lambda may trace actively: `TracingConfig.Mode` other than PassThrough. */
+function compiledTracing(lambda) {
+  const config = lambda && lambda.Properties && lambda.Properties.TracingConfig;
+  return Boolean(config && config.Mode !== undefined && config.Mode !== null && config.Mode !== 'PassThrough');
+}
+
+const FACTS = { logGroups: ['assumedLogGroups', compiledLogGroup], tracing: ['assumedTracing', compiledTracing] };
+
+/** What the compiled Lambdas say where it differs from what the plan assumed: by kind (log
+ * groups, tracing), every assumed function as compiled; null when the plan stands. */
+function compiledFacts(resources, plan) {
+  let facts = null;
+  for (const [kind, [field, read]] of Object.entries(FACTS)) {
+    const assumed = plan[field] || {};
+    const compiled = {};
+    let differs = false;
+    for (const [key, expected] of Object.entries(assumed)) {
+      compiled[key] = read(resources[plan.functions[key].lambdaLogicalId]);
+      if (JSON.stringify(compiled[key]) !== JSON.stringify(expected)) differs = true;
+    }
+    if (differs) facts = { ...facts, [kind]: compiled };
   }
-  return differs ? compiled : null;
+  return facts;
 }
 
 const WIRED_TYPES = new Set(['AWS::Lambda::EventSourceMapping', 'AWS::Scheduler::Schedule']);
@@ -90,4 +105,4 @@ function applyReconciled(resources, plan, reconciled) {
   }
 }
 
-module.exports = { applyPlan, compiledLogGroups, reconcileRequest, applyReconciled };
+module.exports = { applyPlan, compiledFacts, reconcileRequest, applyReconciled };

@@ -2,7 +2,7 @@
 
 const engine = require('./addon');
 const { project, withCompiled } = require('./project');
-const { applyPlan, compiledLogGroups, reconcileRequest, applyReconciled } = require('./apply');
+const { applyPlan, compiledFacts, reconcileRequest, applyReconciled } = require('./apply');
 const schema = require('./schema');
 const state = require('./state');
 
@@ -81,8 +81,14 @@ class ServerlessIamSynth {
     throw error;
   }
 
+  /** Prints each warning once (a plan made again repeats those of the first). */
   warn(diagnostics) {
-    for (const d of diagnostics) this.log.warning(`${NAME}: ${d.message} [${d.code}]. ${d.hint}`);
+    this.printed = this.printed || new Set();
+    for (const d of diagnostics) {
+      const text = `${NAME}: ${d.message} [${d.code}]. ${d.hint}`;
+      if (!this.printed.has(text)) this.log.warning(text);
+      this.printed.add(text);
+    }
   }
 
   /** One engine call; its coded errors become the framework's errors. */
@@ -113,17 +119,30 @@ class ServerlessIamSynth {
     this.plan = validated || this.run(input);
   }
 
+  /** Where the compiled Lambdas say otherwise than the plan assumed (Serverless 3 ignores
+   * logs.logGroup; another plugin sets TracingConfig), the engine plans again with what the
+   * template says. */
+  planWithCompiled() {
+    const facts = compiledFacts(this.resources, this.plan);
+    if (!facts) return false;
+    this.compiled = { ...this.compiled, ...facts };
+    this.plan = this.run(withCompiled(this.input, this.compiled));
+    return true;
+  }
+
   applyPlan() {
-    // The functions are compiled now: where one writes its logs elsewhere than the plan assumed
-    // (Serverless 3 ignores logs.logGroup), the engine plans again with what the template says.
-    const logGroups = compiledLogGroups(this.resources, this.plan);
-    if (logGroups) this.plan = this.run(withCompiled(this.input, { logGroups }));
-    this.input = null;
+    this.planWithCompiled();
     this.warn(this.plan.warnings);
     applyPlan(this.resources, this.plan);
   }
 
   reconcile() {
+    // The event compilers and other plugins' package:compileEvents are done: check again.
+    if (this.planWithCompiled()) {
+      this.warn(this.plan.warnings);
+      applyPlan(this.resources, this.plan);
+    }
+    this.input = null;
     const reconciled = this.ask(() => engine.reconcile(reconcileRequest(this.resources, this.plan)));
     applyReconciled(this.resources, this.plan, reconciled);
     this.warn(reconciled.warnings);

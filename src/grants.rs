@@ -391,6 +391,12 @@ fn file_system(f: &Function, flavor: Flavor) -> Option<Value> {
     })
 }
 
+/// Whether the function's role needs X-Ray permissions: tracing configured for it or for every
+/// Lambda (as the framework reads it), or its compiled Lambda found tracing.
+pub fn traces(svc: &Service, f: &Function) -> bool {
+    truthy(f.tracing.as_ref()) || svc.provider.tracing_lambda || f.compiled_tracing
+}
+
 /// Everything function `f` grants, as the framework shapes it.
 pub fn function_grants(svc: &Service, f: &Function, flavor: Flavor, errors: &mut Errors) -> FnGrants {
     let p = &svc.provider;
@@ -401,7 +407,7 @@ pub fn function_grants(svc: &Service, f: &Function, flavor: Flavor, errors: &mut
         .or(p.kms_key_arn.as_ref())
         .filter(|v| v.is_string())
         .map(|arn| allow(&["kms:Decrypt"], json!([arn])));
-    let xray = truthy(f.tracing.as_ref()) || p.tracing_lambda;
+    let xray = traces(svc, f);
     let mut destinations = Vec::new();
     if let Some(d) = &f.destinations {
         for key in ["onSuccess", "onFailure"] {

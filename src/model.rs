@@ -104,6 +104,9 @@ pub struct Function {
     /// The log group the compiled Lambda writes to, when the plugin has seen the compiled template:
     /// its `LoggingConfig.LogGroup`, or null for the default `/aws/lambda/<name>` (iam-behaviour.md §5.4).
     pub compiled_log_group: Option<Value>,
+    /// The compiled Lambda traces (`TracingConfig.Mode: Active`) though the configuration does not
+    /// say so: another plugin (serverless-plugin-tracing) set it. Lambda then needs X-Ray permissions.
+    pub compiled_tracing: bool,
     pub depends_on: Vec<Value>,
     pub durable: bool,
     pub iam: FunctionIam,
@@ -495,6 +498,7 @@ impl Reader<'_> {
             disable_logs: truthy(f.get("disableLogs")),
             log_group,
             compiled_log_group: None,
+            compiled_tracing: false,
             depends_on,
             durable: truthy(f.get("durableConfig")),
             iam,
@@ -518,12 +522,14 @@ pub fn read_service(input: &Value) -> Result<(Service, Errors), Errors> {
     let provider_obj = r.object(root.get("provider"), "provider");
     let provider = r.provider(provider_obj);
     let mut functions = Vec::new();
-    // What the plugin read of the compiled template (js/apply.js `compiledLogGroups`), by function key.
-    let compiled_log_groups = root.get("compiled").and_then(|c| c.get("logGroups")).and_then(Value::as_object);
+    // What the plugin read of the compiled template (js/apply.js `compiledFacts`), by function key.
+    let compiled = |kind: &str| root.get("compiled").and_then(|c| c.get(kind)).and_then(Value::as_object);
+    let (compiled_log_groups, compiled_tracing) = (compiled("logGroups"), compiled("tracing"));
     if let Some(fs) = r.object(root.get("functions"), "functions") {
         for (key, v) in fs {
             if let Some(mut f) = r.function(&name, &stage, key, v) {
                 f.compiled_log_group = compiled_log_groups.and_then(|c| c.get(key)).cloned();
+                f.compiled_tracing = compiled_tracing.and_then(|c| c.get(key)).and_then(Value::as_bool).unwrap_or(false);
                 functions.push(f);
             }
         }

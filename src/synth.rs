@@ -71,6 +71,11 @@ pub struct Plan {
     /// one differs, plans again with what it found (`compiled.logGroups` in the input).
     #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub assumed_log_groups: Map<String, Value>,
+    /// By function key, the dedicated roles planned without X-Ray permissions (false): the plugin
+    /// checks that their compiled Lambdas do not trace (`TracingConfig.Mode: Active`, which another
+    /// plugin may set) and, where one does, plans again with `compiled.tracing`.
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub assumed_tracing: Map<String, Value>,
     /// What the plan adds to the stack's resources, for the check against CloudFormation's limit
     /// once the template is complete (`limits::check_template`).
     #[serde(default)]
@@ -235,6 +240,7 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
     let mut dedicated_roles = Map::new();
     let mut on_shared: Vec<(&Function, &FnGrants)> = Vec::new();
     let mut assumed_log_groups = Map::new();
+    let mut assumed_tracing = Map::new();
     // configured log groups the compiled functions do not use, by setting: (path, the first function
     // and the group it uses, how many functions)
     let mut not_applied: Vec<(String, (String, String), usize)> = Vec::new();
@@ -274,6 +280,9 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
                     dedicated_roles.insert(id.clone(), resource);
                     if let Some(assumed) = dedicated::assumed_log_group(&svc, f) {
                         assumed_log_groups.insert(f.key.clone(), assumed);
+                    }
+                    if !crate::grants::traces(&svc, f) {
+                        assumed_tracing.insert(f.key.clone(), Value::Bool(false));
                     }
                     if let Some((path, used)) = dedicated::log_group_not_applied(&svc, f) {
                         match not_applied.iter_mut().find(|(p, _, _)| *p == path) {
@@ -388,6 +397,7 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
         warnings,
         managed_policies,
         assumed_log_groups,
+        assumed_tracing,
         resource_budget,
         sizes,
         summary: Default::default(),

@@ -235,3 +235,23 @@ fn disable_logs_denies_the_group_the_function_uses() {
     let denied = json!([log_arn("/aws/lambda/svc-dev-a", ":*:*")]);
     assert_json(statements[1].clone(), json!({ "Effect": "Deny", "Action": ["logs:PutLogEvents"], "Resource": denied }));
 }
+
+// X-Ray on a dedicated role from the compiled Lambda's TracingConfig (another plugin's setting)
+
+#[test]
+fn dedicated_roles_without_x_ray_are_assumed_not_to_trace_until_the_compiled_template_says_so() {
+    let input = with_functions(json!({ "a": own(json!({})), "b": own(json!({ "tracing": "Active" })), "c": {} }));
+    let p = plan(&input);
+    // b traces by its configuration; c is on the shared role, which stays as the framework makes it
+    assert_json(p["assumedTracing"].clone(), json!({ "a": false }));
+    let a = statements_of(&p["roles"]["AIamRoleLambdaExecution"]);
+    assert!(!a.as_array().unwrap().contains(&xray()), "{a}");
+
+    let mut traced = input.clone();
+    traced["compiled"] = json!({ "tracing": { "a": true } });
+    let p = plan(&traced);
+    let a = statements_of(&p["roles"]["AIamRoleLambdaExecution"]);
+    assert!(a.as_array().unwrap().contains(&xray()), "{a}");
+    assert!(p.get("assumedTracing").is_none(), "{}", p["assumedTracing"]);
+    assert!(!shared_statements(&p).as_array().unwrap().contains(&xray()));
+}

@@ -193,10 +193,13 @@ function frameworkCompileEvents(serverless) {
  * `between` is called after the plugin's before:package:compileFunctions hook; `afterEvents` after the
  * event compilers (another plugin's work), before the plugin's after:package:compileEvents hook;
  * `afterFunctions` after the framework's compileFunctions (what another framework compiles differently).
+ * `afterConstruct` runs right after the plugin's constructor, `beforeSave` before the finalize hook.
  */
-function runPackage(serverless, log, { between = () => {}, afterFunctions = () => {}, afterEvents = () => {} } = {}) {
-  frameworkMergeIamTemplates(serverless);
+function runPackage(serverless, log, { afterConstruct = () => {}, between = () => {}, afterFunctions = () => {}, afterEvents = () => {}, beforeSave = () => {} } = {}) {
   const plugin = new ServerlessIamSynth(serverless, {}, { log });
+  // other plugins' hooks before packaging (serverless-lift's initialize appends provider statements)
+  afterConstruct(serverless);
+  frameworkMergeIamTemplates(serverless);
   plugin.hooks['before:package:compileFunctions']();
   between(serverless);
   frameworkCompileFunctions(serverless);
@@ -205,7 +208,9 @@ function runPackage(serverless, log, { between = () => {}, afterFunctions = () =
   frameworkCompileEvents(serverless);
   afterEvents(serverless);
   plugin.hooks['after:package:compileEvents']();
-  // package:finalize: the user's resources are merged (not modelled here), then the state is saved
+  // package:finalize: the user's resources are merged (not modelled here), other plugins add theirs
+  // (serverless-plugin-canary-deployments), then the state is saved
+  beforeSave(serverless);
   plugin.hooks[FINALIZE_HOOK]();
   return serverless.service.provider.compiledCloudFormationTemplate.Resources;
 }
@@ -598,6 +603,79 @@ describe('package: a dedicated role traces when its compiled Lambda does (anothe
   test('Mode PassThrough (Lambda\'s default) asks for nothing', () => {
     const resources = runPackage(dedicatedService(), makeLog(), { afterEvents: tracingPlugin('PassThrough') });
     expect(JSON.stringify(resources[DEDICATED])).not.toMatch(/xray/);
+  });
+});
+
+describe('package: what other plugins add to the IAM settings, which roles of their own do not get', () => {
+  const LIFT = { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: ['arn:aws:sqs:us-east-1:123456789012:lift-jobs'] };
+  const INSIGHTS = 'arn:aws:iam::aws:policy/CloudWatchLambdaInsightsExecutionRolePolicy';
+  const warnings = (log) => log.warning.mock.calls.map((c) => c[0]);
+
+  test('statements appended to provider.iam.role.statements after the constructor (serverless-lift): named, with the functions that do not inherit them', () => {
+    const log = makeLog();
+    const resources = runPackage(dedicatedService(), log, {
+      afterConstruct: (serverless) => {
+        serverless.service.provider.iam = { role: { statements: [LIFT] } };
+      },
+    });
+    // the shared role has them, the dedicated role does not inherit them (shared mode)
+    expect(JSON.stringify(resources[SHARED])).toMatch(/lift-jobs/);
+    expect(JSON.stringify(resources.WorkerIamRoleLambdaExecution)).not.toMatch(/lift-jobs/);
+    expect(warnings(log)).toEqual([
+      expect.stringMatching(/another plugin added 1 statement to provider\.iam\.role\.statements \(sqs:SendMessage on arn:aws:sqs:us-east-1:123456789012:lift-jobs\), which the role of function 'worker' does not inherit \[IAM_SYNTH_PROVIDER_IAM_ADDED\]\. .*iam\.inheritStatements: true/),
+    ]);
+  });
+
+  test('statements the user wrote are not reported, nor added ones a dedicated role inherits', () => {
+    const written = dedicatedService();
+    written.service.provider.iam = { role: { statements: [LIFT] } };
+    const log = makeLog();
+    runPackage(written, log);
+    expect(log.warning).not.toHaveBeenCalled();
+
+    const inheriting = dedicatedService();
+    inheriting.service.functions.worker.iam.inheritStatements = true;
+    const log2 = makeLog();
+    const resources = runPackage(inheriting, log2, {
+      afterConstruct: (serverless) => {
+        serverless.service.provider.iam = { role: { statements: [LIFT] } };
+      },
+    });
+    expect(JSON.stringify(resources.WorkerIamRoleLambdaExecution)).toMatch(/lift-jobs/);
+    expect(log2.warning).not.toHaveBeenCalled();
+  });
+
+  test('a managed policy appended to provider.iamManagedPolicies (serverless-plugin-lambda-insights): dedicated roles in shared mode do not get it', () => {
+    const log = makeLog();
+    runPackage(dedicatedService(), log, {
+      afterConstruct: (serverless) => {
+        serverless.service.provider.iamManagedPolicies = [INSIGHTS];
+      },
+    });
+    expect(warnings(log)).toEqual([
+      expect.stringMatching(/added 1 managed policy to provider\.iamManagedPolicies \(arn:aws:iam::aws:policy\/CloudWatchLambdaInsightsExecutionRolePolicy\), which the role of function 'worker' does not get.*\[IAM_SYNTH_PROVIDER_IAM_ADDED\]\. .*iam\.role\.managedPolicies/),
+    ]);
+  });
+
+  test('a statement added to the shared role after the roles were built (serverless-plugin-canary-deployments): named, with the functions on roles of their own', () => {
+    const log = makeLog();
+    const hook = { Effect: 'Allow', Action: ['codedeploy:PutLifecycleEventHookExecutionStatus'], Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:codedeploy:${AWS::Region}:${AWS::AccountId}:deploymentgroup:App/*' }] };
+    const resources = runPackage(dedicatedService(), log, {
+      beforeSave: (serverless) => {
+        const { Resources } = serverless.service.provider.compiledCloudFormationTemplate;
+        Resources[SHARED].Properties.Policies[0].PolicyDocument.Statement.push(hook);
+      },
+    });
+    expect(resources[SHARED].Properties.Policies[0].PolicyDocument.Statement).toContainEqual(hook);
+    expect(warnings(log)).toEqual([
+      expect.stringMatching(/another plugin added to IamRoleLambdaExecution after this plugin built the roles: codedeploy:PutLifecycleEventHookExecutionStatus on arn:\$\{AWS::Partition\}:codedeploy:.*App\/\*; the role of function 'worker' does not get it .*\[IAM_SYNTH_SHARED_ROLE_EXTENDED\]/),
+    ]);
+  });
+
+  test('nothing is said when nothing changes after the roles are built', () => {
+    const log = makeLog();
+    runPackage(dedicatedService(), log, { beforeSave: () => {} });
+    expect(log.warning).not.toHaveBeenCalled();
   });
 });
 

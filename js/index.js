@@ -1,12 +1,13 @@
 'use strict';
 
 const engine = require('./addon');
-const { project, withCompiled } = require('./project');
+const { project, withCompiled, iamLengths } = require('./project');
 const { applyPlan, compiledFacts, reconcileRequest, applyReconciled } = require('./apply');
 const schema = require('./schema');
 const state = require('./state');
 
 const NAME = 'serverless-iam-synth';
+const SHARED_ROLE = 'IamRoleLambdaExecution';
 
 function consoleLog() {
   const write = (level) => (...args) => console.error(`${NAME} ${level}:`, ...args);
@@ -39,6 +40,7 @@ class ServerlessIamSynth {
       );
     }
     schema.register(serverless);
+    this.configured = iamLengths(serverless);
     // The state file in linear time (js/state.js); `custom.iamSynth.stateWriter: framework` opts out.
     state.install(serverless, () => {
       const custom = serverless.service && serverless.service.custom;
@@ -105,12 +107,12 @@ class ServerlessIamSynth {
   }
 
   validate() {
-    const input = project(this.serverless, this.provider);
+    const input = project(this.serverless, this.provider, this.configured);
     this.validated = { input, plan: this.run(input) };
   }
 
   synthesize() {
-    const input = project(this.serverless, this.provider);
+    const input = project(this.serverless, this.provider, this.configured);
     // Unless something changed the service since validation (another plugin adding functions), the
     // plan made then stands.
     const validated = this.validated && this.validated.input === input ? this.validated.plan : null;
@@ -145,6 +147,8 @@ class ServerlessIamSynth {
     this.input = null;
     const reconciled = this.ask(() => engine.reconcile(reconcileRequest(this.resources, this.plan)));
     applyReconciled(this.resources, this.plan, reconciled);
+    // to tell what other plugins add to the shared role later (serverless-plugin-canary-deployments)
+    this.reconciledShared = JSON.stringify(this.resources[SHARED_ROLE] || null);
     this.warn(reconciled.warnings);
     const { line, roles } = this.plan.summary;
     this.log.notice(`${NAME}: ${line}`);
@@ -154,6 +158,11 @@ class ServerlessIamSynth {
   checkTemplate() {
     if (!this.plan) return;
     const request = { resourceCount: Object.keys(this.resources).length, budget: this.plan.resourceBudget };
+    const now = this.resources[SHARED_ROLE];
+    if (now && this.reconciledShared !== 'null' && JSON.stringify(now) !== this.reconciledShared) {
+      const dedicated = Object.keys(this.plan.functions).filter((key) => this.plan.functions[key].roleSource === 'dedicated');
+      request.sharedRole = { reconciled: JSON.parse(this.reconciledShared), now, dedicated };
+    }
     this.warn(this.ask(() => engine.checkTemplate(request)).warnings);
   }
 
@@ -173,7 +182,7 @@ class ServerlessIamSynth {
       color: tty && !this.options.json && !('NO_COLOR' in process.env),
       width: tty && out.columns ? Math.min(out.columns, 80) : 80,
     };
-    const answer = this.ask(() => engine.report(project(this.serverless, this.provider), options));
+    const answer = this.ask(() => engine.report(project(this.serverless, this.provider, this.configured), options));
     out.write(answer.output);
     if (this.options.strict && answer.findings > 0) {
       // Not thrown: the framework prints errors on stdout, which must hold only the report (--json).

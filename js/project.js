@@ -51,7 +51,22 @@ function pick(source, keys) {
   return out;
 }
 
-function project(serverless, provider) {
+const length = (v) => (Array.isArray(v) ? v.length : 0);
+
+/** How long each provider IAM list is: taken when the plugin is constructed, before other plugins'
+ * hooks append to them, so that the engine can tell what they added. */
+function iamLengths(serverless) {
+  const p = (serverless.service && serverless.service.provider) || {};
+  const role = p.iam && typeof p.iam.role === 'object' && p.iam.role ? p.iam.role : {};
+  return {
+    'provider.iam.role.statements': length(role.statements),
+    'provider.iamRoleStatements': length(p.iamRoleStatements),
+    'provider.iam.role.managedPolicies': length(role.managedPolicies),
+    'provider.iamManagedPolicies': length(p.iamManagedPolicies),
+  };
+}
+
+function project(serverless, provider, configured) {
   const service = serverless.service;
   const p = service.provider || {};
   const projected = {
@@ -62,6 +77,7 @@ function project(serverless, provider) {
     functions: {},
     custom: pick(service.custom, CUSTOM_KEYS),
   };
+  if (configured) projected.configured = configured;
   if (p.logs && p.logs.lambda) projected.provider.logs = { lambda: p.logs.lambda };
   if (p.apiGateway && p.apiGateway.websocketApiId) {
     projected.provider.apiGateway = { websocketApiId: p.apiGateway.websocketApiId };
@@ -83,4 +99,4 @@ function withCompiled(projection, compiled) {
   return `${projection.slice(0, -1)},"compiled":${JSON.stringify(compiled)}}`;
 }
 
-module.exports = { project, withCompiled };
+module.exports = { project, withCompiled, iamLengths };

@@ -47,7 +47,7 @@ pub(crate) fn inheritable_statements_path(svc: &Service) -> &'static str {
     }
 }
 
-fn inherits(svc: &Service, f: &Function) -> bool {
+pub(crate) fn inherits(svc: &Service, f: &Function) -> bool {
     f.iam.inherit_statements.unwrap_or_else(|| match mode(svc) {
         Mode::PerFunction => svc.legacy_custom.default_inherit.unwrap_or(true),
         Mode::Shared => svc.legacy_custom.default_inherit.unwrap_or(false),

@@ -1,5 +1,6 @@
 //! The napi boundary: JSON in, JSON out; errors and panics become coded diagnostics.
 
+pub mod additions;
 pub mod budget;
 pub mod cfn;
 pub mod dedicated;

@@ -34,6 +34,9 @@ pub struct ResourceBudget {
 pub struct TemplateCheck {
     pub resource_count: usize,
     pub budget: ResourceBudget,
+    /// The shared role before and after the other plugins' late hooks, when it changed.
+    #[serde(default)]
+    pub shared_role: Option<crate::additions::SharedRoleLater>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -42,15 +45,16 @@ pub struct Checked {
 }
 
 pub fn check_template(req: &TemplateCheck) -> Result<Checked, Vec<SynthError>> {
+    let mut warnings = req.shared_role.as_ref().map(crate::additions::shared_role_additions).unwrap_or_default();
     let count = req.resource_count;
-    if count <= MAX_RESOURCES {
-        return Ok(Checked::default());
+    if count > MAX_RESOURCES {
+        let e = SynthError::TooManyResources { path: "custom.iamSynth.resourceLimit".into(), count, added: req.budget.added };
+        match req.budget.strictness {
+            Strictness::Error => return Err(vec![e]),
+            Strictness::Warn => warnings.push(e.to_diagnostic()),
+        }
     }
-    let e = SynthError::TooManyResources { path: "custom.iamSynth.resourceLimit".into(), count, added: req.budget.added };
-    match req.budget.strictness {
-        Strictness::Error => Err(vec![e]),
-        Strictness::Warn => Ok(Checked { warnings: vec![e.to_diagnostic()] }),
-    }
+    Ok(Checked { warnings })
 }
 
 /// What the plugin's roles add to the stack, for the message.
@@ -67,7 +71,7 @@ mod unit {
     use super::*;
 
     fn check(count: usize, added: i64, strictness: Strictness) -> Result<Checked, Vec<SynthError>> {
-        check_template(&TemplateCheck { resource_count: count, budget: ResourceBudget { added, strictness } })
+        check_template(&TemplateCheck { resource_count: count, budget: ResourceBudget { added, strictness }, shared_role: None })
     }
 
     #[test]

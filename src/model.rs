@@ -19,6 +19,9 @@ pub struct Service {
     pub policy_size: crate::budget::Mode,
     /// `custom.iamSynth.resourceLimit`: over CloudFormation's 500 resources, warn or fail.
     pub resource_limit: crate::limits::Strictness,
+    /// How long each provider IAM list was when the plugin was constructed, before other plugins'
+    /// hooks ran (`configured` in the input): what lies beyond was added by another plugin.
+    pub configured: Map<String, Value>,
 }
 
 /// What `provider.iam.role` is.
@@ -565,5 +568,6 @@ pub fn read_service(input: &Value) -> Result<(Service, Errors), Errors> {
         Some("error") => crate::limits::Strictness::Error,
         _ => crate::limits::Strictness::Warn,
     };
-    Ok((Service { name, stage, region, provider, functions, legacy_custom, policy_size, resource_limit }, errors))
+    let configured = root.get("configured").and_then(Value::as_object).cloned().unwrap_or_default();
+    Ok((Service { name, stage, region, provider, functions, legacy_custom, policy_size, resource_limit, configured }, errors))
 }

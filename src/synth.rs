@@ -241,6 +241,7 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
     let mut on_shared: Vec<(&Function, &FnGrants)> = Vec::new();
     let mut assumed_log_groups = Map::new();
     let mut assumed_tracing = Map::new();
+    let mut with_own_role: Vec<&Function> = Vec::new();
     // configured log groups the compiled functions do not use, by setting: (path, the first function
     // and the group it uses, how many functions)
     let mut not_applied: Vec<(String, (String, String), usize)> = Vec::new();
@@ -278,6 +279,7 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
             _ if wants => match dedicated::dedicated_role(&svc, f, g, &mut errors) {
                 Some((id, resource)) => {
                     dedicated_roles.insert(id.clone(), resource);
+                    with_own_role.push(f);
                     if let Some(assumed) = dedicated::assumed_log_group(&svc, f) {
                         assumed_log_groups.insert(f.key.clone(), assumed);
                     }
@@ -318,6 +320,7 @@ pub fn synthesize(input: &Value) -> Result<Plan, Vec<SynthError>> {
     for (path, first, count) in not_applied {
         warnings.push(log_group_warning(&path, &first, count));
     }
+    warnings.extend(crate::additions::provider_additions(&svc, &with_own_role));
 
     let framework_had_shared_role = framework_has_shared_role(&svc);
     let framework_shared_role = framework_had_shared_role.then(|| {
@@ -458,12 +461,12 @@ pub struct Reconciled {
 /// Items of `observed` that equal (as `_.isEqual` says) no item of `expected`. Set semantics: how
 /// often the framework repeats a known statement differs between versions (lodash's `unionWith` in
 /// Serverless 3, `appendIfMissing` in osls), and a repeat grants nothing new.
-fn unaccounted(observed: &[Value], expected: &[Value]) -> Vec<Value> {
+pub(crate) fn unaccounted(observed: &[Value], expected: &[Value]) -> Vec<Value> {
     let known: std::collections::HashSet<String> = expected.iter().map(canonical).collect();
     observed.iter().filter(|o| !known.contains(&canonical(o))).cloned().collect()
 }
 
-fn observed_doc(role: &Value) -> RoleDoc {
+pub(crate) fn observed_doc(role: &Value) -> RoleDoc {
     let props = role.get("Properties");
     let statements = props
         .and_then(|p| p.get("Policies"))

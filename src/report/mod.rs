@@ -3,7 +3,7 @@
 
 mod findings;
 mod permissions;
-mod readable;
+pub(crate) mod readable;
 mod render;
 
 use std::collections::HashMap;

@@ -306,3 +306,68 @@ fn explicit_role_name_is_used_verbatim() {
     let p = plan(&service(json!({ "iam": { "role": { "name": name.clone() } } }), json!({ "a": {} })));
     assert_json(&shared_role(&p)["Properties"]["RoleName"], name);
 }
+
+// What other plugins append to the provider's IAM settings (src/additions.rs)
+
+fn with_configured(mut input: Value, lengths: Value) -> Value {
+    input["configured"] = lengths;
+    input
+}
+
+fn added_warnings(input: &Value) -> Vec<(String, String)> {
+    let p = plan(input);
+    p["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["code"] == "IAM_SYNTH_PROVIDER_IAM_ADDED")
+        .map(|w| (w["path"].as_str().unwrap().to_string(), w["message"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+const LIFT_STATEMENT: &str = r#"{ "Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": "arn:aws:sqs:us-east-1:1:lift" }"#;
+
+#[test]
+fn added_provider_statements_are_reported_only_for_roles_that_do_not_inherit_them() {
+    let statement: Value = serde_json::from_str(LIFT_STATEMENT).unwrap();
+    let own = json!({ "iam": { "role": { "statements": [] } } });
+    let inheriting = json!({ "iam": { "inheritStatements": true, "role": { "statements": [] } } });
+    let input = service(
+        json!({ "iam": { "role": { "statements": [statement.clone()], "managedPolicies": ["arn:aws:iam::aws:policy/P"] } } }),
+        json!({ "a": own, "b": inheriting, "c": {} }),
+    );
+    // without the lengths (a direct engine call) nothing is known to be added
+    assert!(added_warnings(&input).is_empty());
+    // as written in serverless.yml: nothing added
+    let written = json!({ "provider.iam.role.statements": 1, "provider.iam.role.managedPolicies": 1 });
+    assert!(added_warnings(&with_configured(input.clone(), written)).is_empty());
+    // both appended by another plugin: `a` does not inherit, `b` does; neither gets the managed policy
+    let before = json!({ "provider.iam.role.statements": 0, "provider.iam.role.managedPolicies": 0 });
+    let found = added_warnings(&with_configured(input, before));
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0].0, "provider.iam.role.statements");
+    assert!(found[0].1.contains("sqs:SendMessage on arn:aws:sqs:us-east-1:1:lift), which the role of function 'a' does not inherit"), "{}", found[0].1);
+    assert_eq!(found[1].0, "provider.iam.role.managedPolicies");
+    assert!(found[1].1.contains("which the roles of functions 'a', 'b' do not get"), "{}", found[1].1);
+}
+
+#[test]
+fn in_per_function_mode_added_provider_settings_reach_every_role() {
+    let statement: Value = serde_json::from_str(LIFT_STATEMENT).unwrap();
+    let input = service(
+        json!({ "iam": { "role": { "mode": "perFunction", "statements": [statement], "managedPolicies": ["arn:aws:iam::aws:policy/P"] } } }),
+        json!({ "a": {}, "b": {} }),
+    );
+    let before = json!({ "provider.iam.role.statements": 0, "provider.iam.role.managedPolicies": 0 });
+    assert!(added_warnings(&with_configured(input, before)).is_empty());
+}
+
+#[test]
+fn added_legacy_statements_never_reach_roles_of_their_own_when_provider_iam_is_set() {
+    let statement: Value = serde_json::from_str(LIFT_STATEMENT).unwrap();
+    let inheriting = json!({ "iam": { "inheritStatements": true, "role": { "statements": [] } } });
+    let input = service(json!({ "iam": { "role": { "name": "r" } }, "iamRoleStatements": [statement] }), json!({ "a": inheriting }));
+    let found = added_warnings(&with_configured(input, json!({ "provider.iamRoleStatements": 0 })));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "provider.iamRoleStatements");
+}

@@ -83,7 +83,12 @@ fn log_statements(svc: &Service, fns: &[&Function], flavor: Flavor) -> Vec<Value
     if keep_empty || !b.is_empty() {
         out.push(grants::allow(&["logs:PutLogEvents"], Value::Array(b)));
     }
-    if canonical_logs && !denied.is_empty() {
+    // The framework denies a function without logs its group whenever some function of the service
+    // writes canonical logs. Ours keeps that Deny even when those functions left for roles of their
+    // own: another grant of the role (a cloudFront event's logs on every group, a provider statement)
+    // must not let the function write logs it disabled.
+    let service_logs = || svc.functions.iter().any(|f| f.name.starts_with(&prefix) && !f.disable_logs);
+    if !denied.is_empty() && (canonical_logs || (flavor == Flavor::Ours && service_logs())) {
         out.push(grants::statement("Deny", Value::from("logs:PutLogEvents"), Value::Array(denied)));
     }
     out

@@ -46,8 +46,8 @@ function ensureSelfLink() {
 
 function withoutPlugin(yml) {
   const stripped = yml.replace(PLUGIN_LINE, '');
-  // drop a `plugins:` key left without entries
-  return stripped.replace(/^plugins:\s*\n(?=\S|$)/m, '');
+  // drop a `plugins:` key left without entries (other plugins' entries keep it)
+  return stripped.replace(/^plugins:[ \t]*\n(?!(?:[ \t]*\n)*[ \t]+-)/m, '');
 }
 
 function offlineEnv(home) {

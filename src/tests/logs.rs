@@ -99,6 +99,22 @@ fn canonical_disable_logs_functions_get_a_deny_with_a_string_action() {
 }
 
 #[test]
+fn the_deny_stays_when_the_functions_that_log_left_for_roles_of_their_own() {
+    // Differential seed 190: `b` alone on the shared role, without logs, with a cloudFront event
+    // (logs on every group); the framework's Deny (there because `a` logs) must stay, or `b` could
+    // write the logs it disabled.
+    let edge = json!([{ "cloudFront": { "eventType": "viewer-request", "origin": "s3://bucket.s3.amazonaws.com/files" } }]);
+    let p = plan(&with_functions(json!({
+        "a": { "iam": { "role": { "statements": [] } } },
+        "b": { "disableLogs": true, "events": edge }
+    })));
+    let statements = shared_statements(&p);
+    let deny_b = deny(json!([log_arn("/aws/lambda/svc-dev-b", ":*")]));
+    assert!(statements.as_array().unwrap().contains(&deny_b), "{statements}");
+    assert!(framework_statements(&p).as_array().unwrap().contains(&deny_b));
+}
+
+#[test]
 fn no_deny_when_no_canonical_function_logs() {
     // Only a non-canonical function logs: the canonical one without logs gets no Deny.
     let p = plan(&with_functions(json!({

@@ -1,5 +1,6 @@
 'use strict';
 
+const fs = require('fs');
 const engine = require('./addon');
 const { project, withCompiled, iamLengths } = require('./project');
 const { applyPlan, compiledFacts, reconcileRequest, applyReconciled } = require('./apply');
@@ -53,6 +54,7 @@ class ServerlessIamSynth {
         options: {
           function: { usage: 'Only this function (its key in serverless.yml) and its role', shortcut: 'f', type: 'string' },
           json: { usage: 'Print the report as one JSON document on stdout', type: 'boolean' },
+          output: { usage: 'Write the report to this file instead of stdout (a clean document whatever other plugins print)', shortcut: 'o', type: 'string' },
           strict: { usage: 'Exit with code 1 when there are findings', type: 'boolean' },
         },
       },
@@ -175,15 +177,36 @@ class ServerlessIamSynth {
       );
     }
     const out = process.stdout;
-    const tty = Boolean(out.isTTY);
+    const file = typeof this.options.output === 'string' && this.options.output ? this.options.output : null;
+    const tty = !file && Boolean(out.isTTY);
     const options = {
       function: this.options.function,
       json: Boolean(this.options.json),
       color: tty && !this.options.json && !('NO_COLOR' in process.env),
       width: tty && out.columns ? Math.min(out.columns, 80) : 80,
     };
-    const answer = this.ask(() => engine.report(project(this.serverless, this.provider, this.configured), options));
-    out.write(answer.output);
+    let answer;
+    try {
+      answer = engine.report(project(this.serverless, this.provider, this.configured), options);
+    } catch (error) {
+      // --json always writes a JSON document: here the problems, with exit code 1 (a thrown error
+      // would put the framework's text on stdout)
+      if (!(options.json && error instanceof engine.EngineError)) return this.rethrow(error);
+      answer = { output: `${JSON.stringify({ errors: error.diagnostics }, null, 2)}\n`, findings: 0 };
+      this.log.error(error.message);
+      process.exitCode = 1;
+    }
+    if (file) {
+      try {
+        fs.writeFileSync(file, answer.output);
+      } catch (error) {
+        throw new this.serverless.classes.Error(
+          `${NAME}: cannot write the report to ${file} (${error.code || error.message}): give --output a path in an existing directory [IAM_SYNTH_OUTPUT_FAILED]`,
+          'IAM_SYNTH_OUTPUT_FAILED'
+        );
+      }
+      this.log.notice(`${NAME}: report written to ${file}`);
+    } else out.write(answer.output);
     if (this.options.strict && answer.findings > 0) {
       // Not thrown: the framework prints errors on stdout, which must hold only the report (--json).
       const what = answer.findings === 1 ? '1 finding' : `${answer.findings} findings`;

@@ -28,6 +28,7 @@ const FUNCTION_KEYS = [
   'disableLogs',
   'logs',
   'dependsOn',
+  'condition',
   'durableConfig',
   'image',
   'versionFunction',

@@ -3,7 +3,15 @@
 // The configuration keys this plugin reads, registered with the framework's schema handler so that
 // `configValidationMode: error` accepts them and reports typos.
 
-const statements = { $ref: '#/definitions/awsIamPolicyStatements' };
+// The framework's statement, or one that exists only under a condition (`Fn::If` with
+// `AWS::NoValue`), which the engine accepts and checks branch by branch.
+const conditionalStatement = {
+  type: 'object',
+  properties: { 'Fn::If': { type: 'array', minItems: 3, maxItems: 3 } },
+  required: ['Fn::If'],
+  additionalProperties: false,
+};
+const statements = { type: 'array', items: { anyOf: [{ $ref: '#/definitions/awsIamPolicyStatements/items' }, conditionalStatement] } };
 // `iamRoleStatements:` with every item commented out is null, and still asks for a role of its own
 const statementsOrNull = { anyOf: [statements, { type: 'null' }] };
 const arn = { $ref: '#/definitions/awsArn' };

@@ -290,16 +290,18 @@ pub fn apply(
     for (i, doc) in docs.into_iter().enumerate() {
         let id = format!("{role_id}Policy{}", i + 1);
         measures.push(Measure { logical_id: id.clone(), size: document_size(&doc), limit: MANAGED_LIMIT });
-        policies.push((
-            id,
-            json!({
-                "Type": "AWS::IAM::ManagedPolicy",
-                "Properties": {
-                    "PolicyDocument": { "Version": "2012-10-17", "Statement": doc },
-                    "Roles": [{ "Ref": role_id }]
-                }
-            }),
-        ));
+        let mut policy = json!({
+            "Type": "AWS::IAM::ManagedPolicy",
+            "Properties": {
+                "PolicyDocument": { "Version": "2012-10-17", "Statement": doc },
+                "Roles": [{ "Ref": role_id }]
+            }
+        });
+        // a policy of a role that exists only under a condition exists under the same one
+        if let Some(condition) = role.get("Condition") {
+            policy["Condition"] = condition.clone();
+        }
+        policies.push((id, policy));
     }
     warnings.push(Diagnostic {
         code: "IAM_SYNTH_POLICY_SPLIT".into(),

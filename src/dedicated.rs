@@ -240,6 +240,10 @@ pub fn dedicated_role(svc: &Service, f: &Function, g: &FnGrants, errors: &mut Er
     }
     let no_managed = doc.managed_policies.is_empty();
     let mut resource = role_resource(svc, doc, extra);
+    // `condition:` puts the function under a condition of the template; its role follows it
+    if let Some(condition) = f.raw("condition").filter(|c| c.is_string()) {
+        resource["Condition"] = condition.clone();
+    }
     if per_function && no_managed {
         if let Some(props) = resource.get_mut("Properties").and_then(Value::as_object_mut) {
             props.insert("ManagedPolicyArns".into(), json!([]));

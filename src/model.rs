@@ -118,7 +118,7 @@ pub struct Function {
 }
 
 /// The function settings kept as they are in `Function::raw`.
-const RAW_KEYS: [&str; 4] = ["provisionedConcurrency", "snapStart", "versionFunction", "image"];
+const RAW_KEYS: [&str; 5] = ["provisionedConcurrency", "snapStart", "versionFunction", "image", "condition"];
 
 impl Function {
     pub fn raw(&self, key: &str) -> Option<&Value> {

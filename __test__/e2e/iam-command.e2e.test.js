@@ -44,6 +44,19 @@ describe.each(['serverless', 'osls'])('%s', (framework) => {
     expect(doc.findings.map((f) => [f.code, f.path])).toEqual([['IAM_SYNTH_WILDCARD_RESOURCE', 'provider.iam.role.statements[1]']]);
   });
 
+  test('--output writes the document to a file, whatever else prints to stdout', () => {
+    const r = run(['--json', '--output', 'iam-report.json'], 'output');
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(fs.readFileSync(path.join(r.dir, 'iam-report.json'), 'utf8'));
+    expect(doc.functions.map((f) => f.function)).toEqual(['api', 'worker', 'reports']);
+    expect(r.stdout).not.toContain('"functions"');
+    expect(`${r.stdout}${r.stderr}`).toContain('report written to iam-report.json');
+    const bad = run(['--output', path.join('missing-dir', 'x', 'report.txt')], 'output-bad');
+    expect(bad.status).toBe(1);
+    expect(`${bad.stdout}${bad.stderr}`).toMatch(/cannot write the report to missing-dir\/x\/report\.txt \(ENOENT\).*\[IAM_SYNTH_OUTPUT_FAILED\]/);
+    expect(`${bad.stdout}${bad.stderr}`).not.toMatch(/at .*\.js:\d+/);
+  });
+
   test('--function narrows the report', () => {
     const r = run(['--function', 'worker', '--json'], 'function');
     expect(r.status).toBe(0);

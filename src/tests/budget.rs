@@ -278,3 +278,19 @@ fn the_resource_limit_option_takes_warn_or_error_and_travels_in_the_plan() {
     assert_eq!(errs[0].code, "IAM_SYNTH_INVALID_OPTION");
     assert_eq!(errs[0].hint, "use one of: warn (the default), error");
 }
+
+#[test]
+fn policies_split_off_a_conditional_role_share_its_condition() {
+    let many: Vec<serde_json::Value> = (0..400)
+        .map(|i| json!({ "Effect": "Allow", "Action": [format!("s3:GetObject{i}")], "Resource": format!("arn:aws:s3:::bucket-with-a-long-name-{i}/*") }))
+        .collect();
+    let f = json!({ "condition": "IsProd", "iam": { "role": { "statements": many } } });
+    let mut input = with_functions(json!({ "a": f }));
+    input["custom"] = json!({ "iamSynth": { "policySize": "split" } });
+    let p = plan(&input);
+    let policies = p["managedPolicies"].as_object().expect("split-off policies");
+    assert!(!policies.is_empty());
+    for policy in policies.values() {
+        assert_eq!(policy["Condition"], json!("IsProd"));
+    }
+}

@@ -351,3 +351,11 @@ fn statements_key_present_without_a_value_still_asks_for_a_dedicated_role() {
     }
     assert_eq!(function(&p, "plain")["role"], json!({ "Fn::GetAtt": [SHARED, "Arn"] }));
 }
+
+#[test]
+fn a_function_under_a_condition_has_its_role_under_the_same_condition() {
+    let own = json!({ "condition": "IsProd", "iam": { "role": { "statements": [] } } });
+    let p = plan(&with_functions(json!({ "a": own, "b": { "iam": { "role": { "statements": [] } } } })));
+    assert_eq!(p["roles"]["AIamRoleLambdaExecution"]["Condition"], json!("IsProd"));
+    assert!(p["roles"]["BIamRoleLambdaExecution"].get("Condition").is_none());
+}

@@ -13,7 +13,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { packageService, ROOT } = require('./harness');
-const { lintErrors } = require('./cfn-lint');
+const { lintErrors, packagedTemplates: templates } = require('./cfn-lint');
 const { generateService } = require('../../scripts/bench/generate');
 
 const FRAMEWORKS = { serverless: 'serverless', osls: 'osls' };
@@ -138,11 +138,6 @@ function flatten(dir) {
 
 const rolesOf = (resources) =>
   Object.fromEntries(Object.entries(resources).filter(([, r]) => r.Type === 'AWS::IAM::Role' || r.Type === 'AWS::IAM::ManagedPolicy'));
-
-function templates(dir) {
-  const out = path.join(dir, '.serverless');
-  return fs.readdirSync(out).filter((f) => /^cloudformation-template-.*\.json$/.test(f) && !f.includes('create-stack')).map((f) => path.join(out, f));
-}
 
 /** The state file read the way `serverless deploy --package` reads it: the framework's own reader. */
 function readState(dir, framework) {

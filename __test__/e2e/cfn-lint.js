@@ -28,4 +28,10 @@ function lintErrors(templatePaths) {
   return errors;
 }
 
-module.exports = { lintErrors };
+/** The templates `package` wrote into `dir`/.serverless (the update stack and any nested stacks). */
+function packagedTemplates(dir) {
+  const out = path.join(dir, '.serverless');
+  return fs.readdirSync(out).filter((f) => /^cloudformation-template-.*\.json$/.test(f) && !f.includes('create-stack')).map((f) => path.join(out, f));
+}
+
+module.exports = { lintErrors, packagedTemplates };

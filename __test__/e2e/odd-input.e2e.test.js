@@ -14,7 +14,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { packageService } = require('./harness');
-const { lintErrors } = require('./cfn-lint');
+const { lintErrors, packagedTemplates: templates } = require('./cfn-lint');
 
 const ODD = path.join(__dirname, 'odd');
 
@@ -32,12 +32,6 @@ const logs = (name) => ({
   Action: ['logs:CreateLogStream', 'logs:CreateLogGroup', 'logs:PutLogEvents'],
   Resource: [sub(`logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${name}:*:*`)],
 });
-const templates = (dir) =>
-  fs
-    .readdirSync(path.join(dir, '.serverless'))
-    .filter((f) => /^cloudformation-template-.*\.json$/.test(f) && !f.includes('create-stack'))
-    .map((f) => path.join(dir, '.serverless', f));
-
 describe.each(['serverless', 'osls'])('%s', (framework) => {
   test('anchors, merge keys, short-form intrinsics, conditions, nulls and unicode: the roles a user expects', () => {
     const run = packageService(source('anchors', { 'serverless.yml': 'anchors.yml' }), { framework, label: 'anchors' });

@@ -17,7 +17,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { packageService } = require('./harness');
-const { lintErrors } = require('./cfn-lint');
+const { lintErrors, packagedTemplates: templates } = require('./cfn-lint');
 
 const HANDLER = 'exports.plain = exports.worker = exports.hook = exports.job = async () => ({});\n';
 
@@ -127,12 +127,6 @@ function writeSource(name, yml) {
   fs.writeFileSync(path.join(dir, 'handler.js'), HANDLER);
   return dir;
 }
-
-const templates = (dir) =>
-  fs
-    .readdirSync(path.join(dir, '.serverless'))
-    .filter((f) => /^cloudformation-template-.*\.json$/.test(f) && !f.includes('create-stack'))
-    .map((f) => path.join(dir, '.serverless', f));
 
 const REWIRED = new Set(['AWS::IAM::Role', 'AWS::Lambda::Function', 'AWS::Lambda::Version', 'AWS::Lambda::EventSourceMapping']);
 const statementsOf = (role) => role.Properties.Policies.flatMap((p) => [].concat(p.PolicyDocument.Statement));

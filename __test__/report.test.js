@@ -229,10 +229,11 @@ function runCommand(fixture, options) {
 }
 
 describe('the `iam` command', () => {
-  test('is registered with --function, --json and --strict', () => {
+  test('is registered with --function, --json, --output and --strict', () => {
     const plugin = new ServerlessIamSynth(fakeServerless('shared'), {}, { log: {} });
     expect(plugin.commands.iam.lifecycleEvents).toEqual(['report']);
-    expect(Object.keys(plugin.commands.iam.options)).toEqual(['function', 'json', 'strict']);
+    expect(Object.keys(plugin.commands.iam.options)).toEqual(['function', 'json', 'output', 'strict']);
+    expect(plugin.commands.iam.options.output.shortcut).toBe('o');
     expect(plugin.commands.iam.options.function.shortcut).toBe('f');
   });
 

@@ -150,7 +150,7 @@ class ServerlessIamSynth {
     const reconciled = this.ask(() => engine.reconcile(reconcileRequest(this.resources, this.plan)));
     applyReconciled(this.resources, this.plan, reconciled);
     // to tell what other plugins add to the shared role later (serverless-plugin-canary-deployments)
-    this.reconciledShared = JSON.stringify(this.resources[SHARED_ROLE] || null);
+    this.reconciledShared = this.resources[SHARED_ROLE] ? JSON.stringify(this.resources[SHARED_ROLE]) : null;
     this.warn(reconciled.warnings);
     const { line, roles } = this.plan.summary;
     this.log.notice(`${NAME}: ${line}`);
@@ -161,7 +161,7 @@ class ServerlessIamSynth {
     if (!this.plan) return;
     const request = { resourceCount: Object.keys(this.resources).length, budget: this.plan.resourceBudget };
     const now = this.resources[SHARED_ROLE];
-    if (now && this.reconciledShared !== 'null' && JSON.stringify(now) !== this.reconciledShared) {
+    if (now && this.reconciledShared && JSON.stringify(now) !== this.reconciledShared) {
       const dedicated = Object.keys(this.plan.functions).filter((key) => this.plan.functions[key].roleSource === 'dedicated');
       request.sharedRole = { reconciled: JSON.parse(this.reconciledShared), now, dedicated };
     }

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::dedicated;
 use crate::error::Diagnostic;
-use crate::model::{Function, Mode, ProviderIamRole, Service};
+use crate::model::{Function, Mode, Service};
 use crate::report::readable::readable;
 
 /// The provider lists a plugin may append to, with the path the user knows them by.
@@ -18,10 +18,7 @@ const STATEMENT_LISTS: [&str; 2] = ["provider.iam.role.statements", "provider.ia
 const MANAGED_LISTS: [&str; 2] = ["provider.iam.role.managedPolicies", "provider.iamManagedPolicies"];
 
 fn list<'a>(svc: &'a Service, path: &str) -> &'a [Value] {
-    let config = match &svc.provider.iam_role {
-        ProviderIamRole::Config(c) => Some(c),
-        ProviderIamRole::Existing(_) => None,
-    };
+    let config = dedicated::provider_config(svc);
     let found = match path {
         "provider.iam.role.statements" => config.and_then(|c| c.statements.as_ref()),
         "provider.iamRoleStatements" => svc.provider.legacy_statements.as_ref(),

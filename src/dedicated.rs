@@ -17,7 +17,8 @@ pub fn mode(svc: &Service) -> Mode {
     }
 }
 
-fn provider_config(svc: &Service) -> Option<&RoleConfig> {
+/// `provider.iam.role` when it is settings of a role to build (not an existing role).
+pub(crate) fn provider_config(svc: &Service) -> Option<&RoleConfig> {
     match &svc.provider.iam_role {
         ProviderIamRole::Config(c) => Some(c),
         ProviderIamRole::Existing(_) => None,

@@ -314,13 +314,13 @@ describe('constructor: hooks', () => {
     for (const hook of [VALIDATE_HOOK, ...HOOKS, FINALIZE_HOOK]) expect(typeof plugin.hooks[hook]).toBe('function');
   });
 
-  test('a non-aws provider gets no package hooks, and `serverless iam` says why it cannot report', () => {
+  test('a non-aws provider gets no package hooks, and `serverless iam` says why it cannot report', async () => {
     const serverless = sharedService();
     serverless.service.provider.name = 'azure';
     serverless.getProvider = jest.fn();
     const plugin = new ServerlessIamSynth(serverless, {}, { log: makeLog() });
     expect(Object.keys(plugin.hooks)).toEqual(['iam:report']);
-    expect(() => plugin.hooks['iam:report']()).toThrow(expect.objectContaining({ code: 'IAM_SYNTH_NOT_AWS' }));
+    await expect(plugin.hooks['iam:report']()).rejects.toMatchObject({ code: 'IAM_SYNTH_NOT_AWS' });
     expect(serverless.getProvider).not.toHaveBeenCalled();
   });
 });

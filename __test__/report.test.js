@@ -201,24 +201,30 @@ class ServerlessError extends Error {
   }
 }
 
-function fakeServerless(fixture) {
+function fakeServerless(fixture, plugins = []) {
   const { provider, functions, resources } = FIXTURES[fixture];
+  const hooks = {};
+  for (const plugin of plugins) {
+    for (const [event, hook] of Object.entries(plugin.hooks)) (hooks[event] = hooks[event] || []).push({ hook });
+  }
   return {
-    service: { service: 'orders', provider: { name: 'aws', ...provider }, functions, custom: {}, resources },
+    service: { service: 'orders', provider: { name: 'aws', ...provider }, functions: { ...functions }, custom: {}, resources },
+    pluginManager: { externalPlugins: new Set(plugins), hooks },
     getProvider: () => ({ getStage: () => 'dev', getRegion: () => 'us-east-1' }),
     classes: { Error: ServerlessError },
     configSchemaHandler: { defineFunctionProperties: jest.fn(), defineCustomProperties: jest.fn() },
   };
 }
 
-function runCommand(fixture, options) {
-  const log = { error: jest.fn() };
-  const plugin = new ServerlessIamSynth(fakeServerless(fixture), options, { log });
+async function runCommand(fixture, options, plugins = []) {
+  const log = { error: jest.fn(), warning: jest.fn() };
+  const serverless = fakeServerless(fixture, plugins);
+  const plugin = new ServerlessIamSynth(serverless, options, { log });
   const written = [];
   const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => written.push(String(chunk)));
   const before = process.exitCode;
   try {
-    plugin.hooks['iam:report']();
+    await plugin.hooks['iam:report']();
     return { stdout: written.join(''), exitCode: process.exitCode, log };
   } catch (error) {
     return { stdout: written.join(''), error, exitCode: process.exitCode, log };
@@ -237,30 +243,75 @@ describe('the `iam` command', () => {
     expect(plugin.commands.iam.options.function.shortcut).toBe('f');
   });
 
-  test('--json prints one JSON document and nothing else', () => {
-    const { stdout, error } = runCommand('dedicated', { json: true });
+  test('--json prints one JSON document and nothing else', async () => {
+    const { stdout, error } = await runCommand('dedicated', { json: true });
     expect(error).toBeUndefined();
     expect(JSON.parse(stdout).functions).toHaveLength(2);
   });
 
-  test('--strict sets exit code 1 on findings and says why on stderr, leaving stdout to the report', () => {
-    const failing = runCommand('shared', { strict: true, json: true });
+  test('--strict sets exit code 1 on findings and says why on stderr, leaving stdout to the report', async () => {
+    const failing = await runCommand('shared', { strict: true, json: true });
     expect(JSON.parse(failing.stdout).findings).toHaveLength(1);
     expect(failing.error).toBeUndefined();
     expect(failing.exitCode).toBe(1);
     expect(failing.log.error.mock.calls).toEqual([
       ['serverless-iam-synth: 1 finding, and --strict fails on findings [IAM_SYNTH_FINDINGS]'],
     ]);
-    const passing = runCommand('dedicated', { strict: true });
+    const passing = await runCommand('dedicated', { strict: true });
     expect([passing.error, passing.exitCode]).toEqual([undefined, undefined]);
     expect(passing.log.error).not.toHaveBeenCalled();
   });
 
-  test('an unknown --function is a framework error with the code, not a stack trace', () => {
-    const { error } = runCommand('dedicated', { function: 'nope' });
+  test('an unknown --function is a framework error with the code, not a stack trace', async () => {
+    const { error } = await runCommand('dedicated', { function: 'nope' });
     expect(error).toBeInstanceOf(ServerlessError);
     expect(error.code).toBe('IAM_SYNTH_UNKNOWN_FUNCTION');
     expect(error.message).toContain("--function: this service has no function 'nope'");
     expect(error.message).toContain('api, worker');
+  });
+
+  test("runs the other plugins' hooks of packaging's start first, in order, and goes on past one that fails", async () => {
+    const order = [];
+    const warmer = {
+      hooks: {
+        'after:package:initialize': () => {
+          order.push('warmer');
+          warmer.serverless.service.functions.warmer = { handler: 'warmer.handler' };
+        },
+        'before:package:createDeploymentArtifacts': () => order.push('too late'),
+      },
+    };
+    const failing = {
+      hooks: {
+        'before:package:initialize': async () => {
+          order.push('failing');
+          throw new Error('no credentials\nat somewhere');
+        },
+        'package:setupProviderConfiguration': () => order.push('failing again'),
+      },
+    };
+    class Insights {
+      constructor() {
+        this.hooks = { 'before:package:setupProviderConfiguration': () => order.push('insights') };
+      }
+    }
+    const plugins = [warmer, failing, new Insights()];
+    const log = { error: jest.fn(), warning: jest.fn() };
+    const serverless = fakeServerless('dedicated', plugins);
+    warmer.serverless = serverless;
+    // the framework's own hooks of the same events do not run
+    serverless.pluginManager.hooks['package:initialize'] = [{ hook: () => order.push('framework') }];
+    const plugin = new ServerlessIamSynth(serverless, { json: true }, { log });
+    const written = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => written.push(String(chunk)));
+    try {
+      await plugin.hooks['iam:report']();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(order).toEqual(['failing', 'warmer', 'insights']);
+    expect(JSON.parse(written.join('')).functions.map((f) => f.function)).toEqual(['api', 'worker', 'warmer']);
+    expect(log.warning.mock.calls).toHaveLength(1);
+    expect(log.warning.mock.calls[0][0]).toContain("hooks of before:package:initialize to see what they add, and Object's failed (no credentials) [IAM_SYNTH_PLUGIN_HOOK_FAILED]");
   });
 });

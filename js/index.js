@@ -6,6 +6,7 @@ const { project, withCompiled, iamLengths } = require('./project');
 const { applyPlan, compiledFacts, reconcileRequest, applyReconciled } = require('./apply');
 const schema = require('./schema');
 const state = require('./state');
+const { runPackagingStart } = require('./lifecycle');
 
 const NAME = 'serverless-iam-synth';
 const SHARED_ROLE = 'IamRoleLambdaExecution';
@@ -169,13 +170,22 @@ class ServerlessIamSynth {
   }
 
   /** `serverless iam`: the report on stdout; with --strict, findings fail the command. */
-  report() {
+  async report() {
     if (!this.provider) {
       throw new this.serverless.classes.Error(
         `${NAME}: \`serverless iam\` reports on AWS services; this service's provider is not aws`,
         'IAM_SYNTH_NOT_AWS'
       );
     }
+    // what other plugins add as packaging starts (warmers, embedded functions, managed policies)
+    await runPackagingStart(this.serverless, this, (plugin, event, error) => {
+      const why = String((error && error.message) || error).split('\n')[0];
+      this.log.warning(
+        `${NAME}: \`serverless iam\` runs the other plugins' hooks of ${event} to see what they add, and ` +
+          `${plugin}'s failed (${why}) [IAM_SYNTH_PLUGIN_HOOK_FAILED]. The report leaves out what ${plugin} adds ` +
+          'while packaging; `serverless package --verbose` lists every role it builds'
+      );
+    });
     const out = process.stdout;
     const file = typeof this.options.output === 'string' && this.options.output ? this.options.output : null;
     const tty = !file && Boolean(out.isTTY);

@@ -90,3 +90,102 @@ describe.each(['serverless', 'osls'])('%s', (framework) => {
     expect(verbose.stdout + verbose.stderr).toMatch(/WorkerIamRoleLambdaExecution \(dedicated, 1 function\): [\d,]+ of 10,240 characters/);
   });
 });
+
+// What other plugins add as packaging starts is in the report: serverless-plugin-warmup's warmer (the
+// real package, at after:package:initialize), a local plugin adding a function with its own statement at
+// package:initialize, and one whose before:package:initialize hook fails as one needing AWS would.
+const PLUGINS_SERVICE = `service: beside
+frameworkVersion: '>=3'
+plugins:
+  - serverless-iam-synth
+  - serverless-plugin-warmup
+  - ./adds-function
+  - ./needs-aws
+provider:
+  name: aws
+  runtime: nodejs20.x
+  region: us-east-1
+custom:
+  warmup:
+    default:
+      enabled: true
+functions:
+  api:
+    handler: handler.api
+`;
+
+const ADDS_FUNCTION = `'use strict';
+const fs = require('fs');
+const path = require('path');
+class AddsFunction {
+  constructor(serverless) {
+    this.hooks = {
+      'package:initialize': () => {
+        fs.mkdirSync(path.join(serverless.serviceDir, '.adds-function'), { recursive: true });
+        fs.writeFileSync(path.join(serverless.serviceDir, '.adds-function', 'handler.js'), '');
+        serverless.service.functions.extra = {
+          handler: 'handler.api',
+          events: [],
+          iam: { role: { statements: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:us-east-1:123456789012:extra' }] } },
+        };
+      },
+    };
+  }
+}
+module.exports = AddsFunction;
+`;
+
+const NEEDS_AWS = `'use strict';
+class NeedsAws {
+  constructor() {
+    this.hooks = {
+      // fails under \`serverless iam\` only, so that the same service also packages
+      'before:package:initialize': async () => {
+        if (process.argv[2] === 'iam') throw new Error('Could not load credentials from any providers');
+      },
+    };
+  }
+}
+module.exports = NeedsAws;
+`;
+
+describe.each(['serverless', 'osls'])('%s: what other plugins add as packaging starts', (framework) => {
+  const source = path.join(require('./harness').WORK, `iam-plugins-src-${framework}`);
+  fs.rmSync(source, { recursive: true, force: true });
+  fs.mkdirSync(source, { recursive: true });
+  fs.writeFileSync(path.join(source, 'serverless.yml'), PLUGINS_SERVICE);
+  fs.writeFileSync(path.join(source, 'handler.js'), 'exports.api = async () => ({});\n');
+  fs.writeFileSync(path.join(source, 'adds-function.js'), ADDS_FUNCTION);
+  fs.writeFileSync(path.join(source, 'needs-aws.js'), NEEDS_AWS);
+
+  test('the report lists the functions `package` deploys, each under the role it deploys with', () => {
+    const r = packageService(source, { framework, command: 'iam', args: ['--json', '--output', 'report.json'], label: 'iam' });
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(fs.readFileSync(path.join(r.dir, 'report.json'), 'utf8'));
+    // the failing hook: a warning naming the plugin, the event and the cause; the report goes on
+    expect(r.stdout + r.stderr).toContain(
+      "runs the other plugins' hooks of before:package:initialize to see what they add, and NeedsAws's failed (Could not load credentials from any providers) [IAM_SYNTH_PLUGIN_HOOK_FAILED]"
+    );
+    // read-only: nothing written into the service directory (.warmup, .adds-function removed; the
+    // harness adds state-check.js)
+    expect(fs.readdirSync(r.dir).sort()).toEqual(['adds-function.js', 'handler.js', 'needs-aws.js', 'report.json', 'serverless.yml', 'state-check.js']);
+
+    const packaged = packageService(source, { framework, label: 'package' });
+    expect(packaged.status).toBe(0);
+    const resources = packaged.template.Resources;
+    const deployed = Object.values(resources)
+      .filter((x) => x.Type === 'AWS::Lambda::Function')
+      .map((x) => {
+        const role = x.Properties.Role;
+        return role['Fn::GetAtt'] ? role['Fn::GetAtt'][0] : JSON.stringify(role);
+      })
+      .sort();
+    const reported = doc.functions.map((f) => (typeof f.role === 'string' ? f.role : JSON.stringify(f.role))).sort();
+    expect(doc.functions.map((f) => f.function).sort()).toEqual(['api', 'extra', 'warmUpPluginDefault']);
+    expect(reported).toEqual(deployed);
+    const extra = doc.roles.find((x) => x.logicalId === 'ExtraIamRoleLambdaExecution');
+    expect(JSON.stringify(extra)).toContain('arn:aws:sqs:us-east-1:123456789012:extra');
+    expect(JSON.stringify(resources.ExtraIamRoleLambdaExecution)).toContain('arn:aws:sqs:us-east-1:123456789012:extra');
+  });
+});

@@ -112,6 +112,12 @@ const CASES = {
     defaultLambdaInsights: true
 `,
     says: [/IAM_SYNTH_PROVIDER_IAM_ADDED/, /CloudWatchLambdaInsightsExecutionRolePolicy/, /'worker'/],
+    // added at before:package:setupProviderConfiguration, which `serverless iam` runs too
+    report: (doc) => {
+      const managed = (id) => JSON.stringify(doc.roles.find((r) => r.logicalId === id));
+      expect(managed('IamRoleLambdaExecution')).toContain('CloudWatchLambdaInsightsExecutionRolePolicy');
+      expect(managed('WorkerIamRoleLambdaExecution')).not.toContain('CloudWatchLambdaInsightsExecutionRolePolicy');
+    },
   },
   'serverless-plugin-tracing': {
     provider: '  tracing: true\n',
@@ -178,4 +184,12 @@ describe.each(Object.keys(CASES))('%s', (other) => {
       expect(JSON.stringify(worker)).toContain('xray:PutTraceSegments');
     }
   });
+
+  if (c.report) {
+    test('`serverless iam` shows what the other plugin adds', () => {
+      const r = packageService(source, { framework: 'serverless', command: 'iam', args: ['--json', '-o', 'iam.json'], label: 'iam' });
+      expect(r.status).toBe(0);
+      c.report(JSON.parse(fs.readFileSync(path.join(r.dir, 'iam.json'), 'utf8')));
+    });
+  }
 });

@@ -188,7 +188,7 @@ describe('synthesize: which role a function runs under (§2)', () => {
     expect(fp.roleSource).toBe('shared');
     expect(fp.role).toEqual({ 'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'] });
     expect(fp.roleResource).toBe('IamRoleLambdaExecution');
-    expect(fp.dependsOn).toEqual({ prepend: [], remove: [] });
+    expect(fp.dependsOn).toEqual({ prepend: [] });
   });
 
   test('a function with its own statements gets its dedicated role, placed first in DependsOn', () => {

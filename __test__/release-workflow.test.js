@@ -44,6 +44,6 @@ test('every napi target is built, and tested on a machine of its own kind', () =
 test('publishing runs only on a version tag, after every test job', () => {
   const publish = source.slice(source.indexOf('\n  publish:\n'));
   expect(publish).toMatch(/if: startsWith\(github\.ref, 'refs\/tags\/v'\)/);
-  expect(publish).toMatch(/needs: \[test, test-musl\]/);
+  expect(publish).toMatch(/needs: \[checks, test, test-musl\]/);
   expect(publish).toMatch(/npx napi pre-publish -t npm/);
 });

@@ -24,9 +24,9 @@ function applyPlan(resources, plan) {
     const lambda = resources[fp.lambdaLogicalId];
     if (!lambda) continue;
     lambda.Properties.Role = fp.role;
-    const { prepend, remove } = fp.dependsOn;
-    if (!prepend.length && !remove.length) continue;
-    const kept = [].concat(lambda.DependsOn || []).filter((d) => !remove.includes(d) && !prepend.includes(d));
+    const { prepend } = fp.dependsOn;
+    if (!prepend.length) continue;
+    const kept = [].concat(lambda.DependsOn || []).filter((d) => !prepend.includes(d));
     const deps = [...prepend, ...kept];
     if (deps.length) lambda.DependsOn = deps;
     else delete lambda.DependsOn;

@@ -27,7 +27,6 @@ const { offlineEnv, ensureSelfLink } = require('../__test__/e2e/harness');
 
 const ROOT = path.resolve(__dirname, '..');
 const WORK = path.join(ROOT, '.bench-work');
-const SLS = path.join(ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js');
 
 const FRAMEWORK_BINS = {
   serverless: path.join(ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js'),
@@ -113,10 +112,6 @@ function isolate(captureDir, reps) {
   return JSON.parse(run.stdout.trim().split('\n').pop());
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const fmt = (x, digits = 1) => (x === null || x === undefined ? 'n/a' : x.toFixed(digits));
 const log = (line) => process.stderr.write(`${line}\n`);
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: the release build of the addon, Rust unit tests, jest (addon, plugin) and the end-to-end packaging tests.
+# The whole test suite: the lints, the release build of the addon, Rust unit tests, jest (addon, plugin) and the end-to-end packaging tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +18,11 @@ if [ -z "${DEPLOY_PYTHON:-}" ] && ! cmp -s scripts/deploy-check-requirements.txt
   .venv/bin/pip install --quiet --disable-pip-version-check -r scripts/deploy-check-requirements.txt "cfn-lint==$CFN_LINT_VERSION"
   cp scripts/deploy-check-requirements.txt .venv/deploy-check-requirements.txt
 fi
+
+# The lints first (fast): Rust formatting, clippy with warnings as errors, ESLint.
+cargo fmt --check
+cargo clippy --release --all-targets --quiet -- -D warnings
+npx eslint .
 
 # The native addon, built once per run (cargo reuses an up-to-date build).
 npx napi build --platform --release

@@ -8,17 +8,16 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::dedicated;
 use crate::error::Diagnostic;
 use crate::model::{Function, Mode, Service};
-use crate::report::readable::readable;
+use crate::readable::readable;
 
 /// The provider lists a plugin may append to, with the path the user knows them by.
 const STATEMENT_LISTS: [&str; 2] = ["provider.iam.role.statements", "provider.iamRoleStatements"];
 const MANAGED_LISTS: [&str; 2] = ["provider.iam.role.managedPolicies", "provider.iamManagedPolicies"];
 
 fn list<'a>(svc: &'a Service, path: &str) -> &'a [Value] {
-    let config = dedicated::provider_config(svc);
+    let config = svc.provider_config();
     let found = match path {
         "provider.iam.role.statements" => config.and_then(|c| c.statements.as_ref()),
         "provider.iamRoleStatements" => svc.provider.legacy_statements.as_ref(),
@@ -74,7 +73,11 @@ fn roles_of(keys: &[&str], singular: &'static str, plural: &'static str) -> Stri
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
 }
 
 /// Warnings for what other plugins appended to the provider's IAM settings that the dedicated
@@ -85,17 +88,14 @@ pub fn provider_additions(svc: &Service, dedicated: &[&Function]) -> Vec<Diagnos
     if dedicated.is_empty() {
         return out;
     }
-    let inheritable = dedicated::inheritable_statements_path(svc);
+    let inheritable = svc.inheritable_statements().0;
     for path in STATEMENT_LISTS {
         let items = added(svc, path);
         if items.is_empty() {
             continue;
         }
-        let missing: Vec<&str> = dedicated
-            .iter()
-            .filter(|f| path != inheritable || !dedicated::inherits(svc, f))
-            .map(|f| f.key.as_str())
-            .collect();
+        let missing: Vec<&str> =
+            dedicated.iter().filter(|f| path != inheritable || !svc.inherits(f)).map(|f| f.key.as_str()).collect();
         if missing.is_empty() {
             continue;
         }
@@ -117,7 +117,7 @@ pub fn provider_additions(svc: &Service, dedicated: &[&Function]) -> Vec<Diagnos
             hint: hint.into(),
         });
     }
-    if dedicated::mode(svc) == Mode::PerFunction {
+    if svc.mode() == Mode::PerFunction {
         return out;
     }
     for path in MANAGED_LISTS {
@@ -157,11 +157,12 @@ pub fn shared_role_additions(later: &SharedRoleLater) -> Vec<Diagnostic> {
     if later.dedicated.is_empty() {
         return Vec::new();
     }
-    let before = crate::synth::observed_doc(&later.reconciled);
-    let now = crate::synth::observed_doc(&later.now);
-    let mut texts: Vec<String> = crate::synth::unaccounted(&now.statements, &before.statements).iter().map(statement_text).collect();
+    let before = crate::policy::observed_doc(&later.reconciled);
+    let now = crate::policy::observed_doc(&later.now);
+    let mut texts: Vec<String> =
+        crate::policy::unaccounted(&now.statements, &before.statements).iter().map(statement_text).collect();
     texts.extend(
-        crate::synth::unaccounted(&now.managed_policies, &before.managed_policies)
+        crate::policy::unaccounted(&now.managed_policies, &before.managed_policies)
             .iter()
             .map(|m| format!("the managed policy {}", readable(m))),
     );

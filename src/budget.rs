@@ -15,12 +15,7 @@ use crate::error::{Diagnostic, SynthError};
 use crate::policy::canonical;
 use crate::size::{self, document_size, INLINE_LIMIT, MANAGED_LIMIT, MAX_MANAGED_POLICIES, TRUST_LIMIT};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    Compact,
-    Split,
-    Error,
-}
+use crate::model::PolicySize;
 
 /// One policy document's size against its limit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -31,6 +26,32 @@ pub struct Measure {
     pub limit: usize,
 }
 
+impl Measure {
+    /// The size as a whole percentage of the limit.
+    pub fn percent(&self) -> usize {
+        (self.size * 100).checked_div(self.limit).unwrap_or(0)
+    }
+}
+
+/// What the budget did to a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Outcome {
+    Fits,
+    Compacted,
+    Split,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Fits => "fits",
+            Outcome::Compacted => "compacted",
+            Outcome::Split => "split",
+        }
+    }
+}
+
 /// A role's sizes after the budget was applied.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -39,8 +60,7 @@ pub struct RoleSizes {
     pub inline: Measure,
     pub trust: Measure,
     pub managed_policies: Vec<Measure>,
-    /// `fits`, `compacted` or `split`.
-    pub outcome: String,
+    pub outcome: Outcome,
 }
 
 fn items(v: &Value) -> Vec<Value> {
@@ -96,7 +116,12 @@ fn merge(statements: Vec<Value>, by_actions: bool) -> Vec<Value> {
         let actions = dedupe(items(&s["Action"]));
         let resources = dedupe(items(&s["Resource"]));
         let same_side = if by_actions { set_key(&resources) } else { set_key(&actions) };
-        let key = format!("{}\u{2}{}\u{2}{}", canonical(&s["Effect"]), s.get("Condition").map(canonical).unwrap_or_default(), same_side);
+        let key = format!(
+            "{}\u{2}{}\u{2}{}",
+            canonical(&s["Effect"]),
+            s.get("Condition").map(canonical).unwrap_or_default(),
+            same_side
+        );
         match slot.get(&key) {
             Some(&i) => {
                 let target = &mut out[i];
@@ -159,7 +184,10 @@ fn cut(s: &Value, limit: usize) -> Vec<Value> {
 }
 
 fn inline_statements(role: &Value) -> &[Value] {
-    role.pointer("/Properties/Policies/0/PolicyDocument/Statement").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
+    role.pointer("/Properties/Policies/0/PolicyDocument/Statement")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
 }
 
 fn set_inline(role: &mut Value, statements: Vec<Value>) {
@@ -200,20 +228,20 @@ fn managed_policy_count(role: &Value) -> usize {
     role.pointer("/Properties/ManagedPolicyArns").and_then(Value::as_array).map_or(0, Vec::len)
 }
 
+/// One role after the budget: the role, the managed policy resources split off it (by logical id),
+/// its sizes and the warnings.
+pub type Applied = (Value, Vec<(String, Value)>, RoleSizes, Vec<Diagnostic>);
+
 /// Applies the budget to one role. Returns the (possibly changed) role, the managed policy
 /// resources to add, its sizes and warnings; or the error that makes it undeployable.
-pub fn apply(
-    role_id: &str,
-    role: Value,
-    mode: Mode,
-) -> Result<(Value, Vec<(String, Value)>, RoleSizes, Vec<Diagnostic>), SynthError> {
+pub fn apply(role_id: &str, role: Value, mode: PolicySize) -> Result<Applied, SynthError> {
     let trust = role.pointer("/Properties/AssumeRolePolicyDocument").map(size::size).unwrap_or(0);
-    let sizes = |inline: usize, managed: Vec<Measure>, outcome: &str| RoleSizes {
+    let sizes = |inline: usize, managed: Vec<Measure>, outcome: Outcome| RoleSizes {
         logical_id: role_id.to_string(),
         inline: Measure { logical_id: role_id.to_string(), size: inline, limit: INLINE_LIMIT },
         trust: Measure { logical_id: role_id.to_string(), size: trust, limit: TRUST_LIMIT },
         managed_policies: managed,
-        outcome: outcome.to_string(),
+        outcome,
     };
     if trust > TRUST_LIMIT {
         return Err(too_large(role_id, trust, TRUST_LIMIT, &[], "its trust policy is over the limit"));
@@ -223,15 +251,15 @@ pub fn apply(
         statements => document_size(statements),
     };
     if before <= INLINE_LIMIT {
-        return Ok((role, Vec::new(), sizes(before, Vec::new(), "fits"), Vec::new()));
+        return Ok((role, Vec::new(), sizes(before, Vec::new(), Outcome::Fits), Vec::new()));
     }
     let statements = inline_statements(&role).to_vec();
-    if mode == Mode::Error {
+    if mode == PolicySize::Error {
         return Err(too_large(role_id, before, INLINE_LIMIT, &statements, "custom.iamSynth.policySize is `error`"));
     }
     let mut warnings = Vec::new();
     let mut working = statements.clone();
-    if mode == Mode::Compact {
+    if mode == PolicySize::Compact {
         working = compact(&statements);
         let after = document_size(&working);
         warnings.push(Diagnostic {
@@ -245,7 +273,7 @@ pub fn apply(
         if after <= INLINE_LIMIT {
             let mut out = role.clone();
             set_inline(&mut out, working);
-            return Ok((out, Vec::new(), sizes(after, Vec::new(), "compacted"), warnings));
+            return Ok((out, Vec::new(), sizes(after, Vec::new(), Outcome::Compacted), warnings));
         }
     }
     // split: the first statements stay inline while they fit, the rest go to managed policies
@@ -265,10 +293,18 @@ pub fn apply(
     let mut docs: Vec<Vec<Value>> = Vec::new();
     for s in rest {
         if document_size(std::slice::from_ref(&s)) > MANAGED_LIMIT {
-            return Err(too_large(role_id, before, INLINE_LIMIT, &statements, "one statement is larger than a managed policy can hold"));
+            return Err(too_large(
+                role_id,
+                before,
+                INLINE_LIMIT,
+                &statements,
+                "one statement is larger than a managed policy can hold",
+            ));
         }
         match docs.last_mut() {
-            Some(doc) if document_size(&[doc.as_slice(), std::slice::from_ref(&s)].concat()) <= MANAGED_LIMIT => doc.push(s),
+            Some(doc) if document_size(&[doc.as_slice(), std::slice::from_ref(&s)].concat()) <= MANAGED_LIMIT => {
+                doc.push(s)
+            }
             _ => docs.push(vec![s]),
         }
     }
@@ -278,7 +314,11 @@ pub fn apply(
             before,
             INLINE_LIMIT,
             &statements,
-            &format!("it would need {} managed policies besides the {} it has; IAM attaches at most {MAX_MANAGED_POLICIES}", docs.len(), managed_policy_count(&role)),
+            &format!(
+                "it would need {} managed policies besides the {} it has; IAM attaches at most {MAX_MANAGED_POLICIES}",
+                docs.len(),
+                managed_policy_count(&role)
+            ),
         ));
     }
     let moved = total - inline.len();
@@ -314,5 +354,5 @@ pub fn apply(
         ),
         hint: "nothing to do; per-function roles (iam.role.statements or mode: perFunction) keep each role small".into(),
     });
-    Ok((out, policies, sizes(inline_size, measures, "split"), warnings))
+    Ok((out, policies, sizes(inline_size, measures, Outcome::Split), warnings))
 }

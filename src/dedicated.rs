@@ -6,54 +6,9 @@ use serde_json::{json, Map, Value};
 use crate::cfn::{sub_arn, truthy};
 use crate::error::{Errors, SynthError};
 use crate::grants::{self, FnGrants};
-use crate::model::{Function, Mode, ProviderIamRole, RoleConfig, Service};
+use crate::model::{Function, Mode, Service};
 use crate::naming::{self, GeneratedName};
 use crate::policy::{role_resource, tag_list, RoleDoc};
-
-pub fn mode(svc: &Service) -> Mode {
-    match &svc.provider.iam_role {
-        ProviderIamRole::Config(c) => c.mode.unwrap_or(Mode::Shared),
-        ProviderIamRole::Existing(_) => Mode::Shared,
-    }
-}
-
-/// `provider.iam.role` when it is settings of a role to build (not an existing role).
-pub(crate) fn provider_config(svc: &Service) -> Option<&RoleConfig> {
-    match &svc.provider.iam_role {
-        ProviderIamRole::Config(c) => Some(c),
-        ProviderIamRole::Existing(_) => None,
-    }
-}
-
-/// Does this function (which has no role of its own) get a dedicated role?
-pub fn wants_dedicated_role(svc: &Service, f: &Function) -> bool {
-    mode(svc) == Mode::PerFunction || !f.iam.requested_by.is_empty()
-}
-
-/// Statements inherited from the provider: `provider.iam.role.statements`; the deprecated
-/// `provider.iamRoleStatements` only when `provider.iam` is absent.
-pub(crate) fn inheritable_statements(svc: &Service) -> Vec<Value> {
-    match provider_config(svc).and_then(|c| c.statements.clone()) {
-        Some(s) => s,
-        None if !svc.provider.iam_present => svc.provider.legacy_statements.clone().unwrap_or_default(),
-        None => Vec::new(),
-    }
-}
-
-/// The config path `inheritable_statements` reads.
-pub(crate) fn inheritable_statements_path(svc: &Service) -> &'static str {
-    match provider_config(svc).and_then(|c| c.statements.as_ref()) {
-        None if !svc.provider.iam_present => "provider.iamRoleStatements",
-        _ => "provider.iam.role.statements",
-    }
-}
-
-pub(crate) fn inherits(svc: &Service, f: &Function) -> bool {
-    f.iam.inherit_statements.unwrap_or_else(|| match mode(svc) {
-        Mode::PerFunction => svc.legacy_custom.default_inherit.unwrap_or(true),
-        Mode::Shared => svc.legacy_custom.default_inherit.unwrap_or(false),
-    })
-}
 
 fn log_group_arn(group: &Value) -> Value {
     match group {
@@ -94,7 +49,11 @@ pub fn log_group_not_applied(svc: &Service, f: &Function) -> Option<(String, Str
     if compiled == configured {
         return None;
     }
-    let path = if f.log_group.is_some() { format!("functions.{}.logs.logGroup", f.key) } else { "provider.logs.lambda.logGroup".to_string() };
+    let path = if f.log_group.is_some() {
+        format!("functions.{}.logs.logGroup", f.key)
+    } else {
+        "provider.logs.lambda.logGroup".to_string()
+    };
     let used = match log_group(svc, f) {
         Value::String(s) => s,
         other => other.to_string(),
@@ -105,10 +64,16 @@ pub fn log_group_not_applied(svc: &Service, f: &Function) -> Option<(String, Str
 fn log_statements(svc: &Service, f: &Function) -> Vec<Value> {
     let group = log_group(svc, f);
     let arn = log_group_arn(&group);
-    let mut out =
-        vec![grants::allow(&["logs:CreateLogStream", "logs:CreateLogGroup", "logs:PutLogEvents"], Value::Array(vec![arn.clone()]))];
+    let mut out = vec![grants::allow(
+        &["logs:CreateLogStream", "logs:CreateLogGroup", "logs:PutLogEvents"],
+        Value::Array(vec![arn.clone()]),
+    )];
     if f.disable_logs {
-        out.push(grants::statement("Deny", Value::Array(vec![Value::from("logs:PutLogEvents")]), Value::Array(vec![arn])));
+        out.push(grants::statement(
+            "Deny",
+            Value::Array(vec![Value::from("logs:PutLogEvents")]),
+            Value::Array(vec![arn]),
+        ));
     }
     out
 }
@@ -118,7 +83,10 @@ fn auto_statements(svc: &Service, f: &Function, g: &FnGrants, principals: &mut V
     let mut out = Vec::new();
     out.extend(g.streams.iter().cloned());
     if !g.sqs.is_empty() {
-        out.push(grants::allow(&["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Value::Array(g.sqs.clone())));
+        out.push(grants::allow(
+            &["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+            Value::Array(g.sqs.clone()),
+        ));
     }
     if let Some(target) = f.on_error.as_ref() {
         out.push(grants::allow(&["sns:Publish"], target.clone()));
@@ -170,7 +138,10 @@ fn role_name(svc: &Service, f: &Function, errors: &mut Errors) -> Option<Value> 
     }
 }
 
-fn merged_tags(provider: Option<&Vec<(String, Value)>>, function: Option<&Vec<(String, Value)>>) -> Vec<(String, Value)> {
+fn merged_tags(
+    provider: Option<&Vec<(String, Value)>>,
+    function: Option<&Vec<(String, Value)>>,
+) -> Vec<(String, Value)> {
     let mut tags: Vec<(String, Value)> = provider.cloned().unwrap_or_default();
     for (k, v) in function.into_iter().flatten() {
         match tags.iter_mut().find(|(key, _)| key == k) {
@@ -184,24 +155,26 @@ fn merged_tags(provider: Option<&Vec<(String, Value)>>, function: Option<&Vec<(S
 /// The dedicated role of `f`: its logical id and resource.
 pub fn dedicated_role(svc: &Service, f: &Function, g: &FnGrants, errors: &mut Errors) -> Option<(String, Value)> {
     let name = role_name(svc, f, errors)?;
-    let provider = provider_config(svc);
-    let per_function = mode(svc) == Mode::PerFunction;
+    let provider = svc.provider_config();
+    let per_function = svc.mode() == Mode::PerFunction;
 
     let mut principals = vec![grants::LAMBDA_PRINCIPAL.to_string()];
     let mut statements = log_statements(svc, f);
     statements.extend(auto_statements(svc, f, g, &mut principals));
-    let inherited = if inherits(svc, f) { inheritable_statements(svc) } else { Vec::new() };
+    let (inherited_path, inheritable) = svc.inheritable_statements();
+    let inherited = if svc.inherits(f) { inheritable.to_vec() } else { Vec::new() };
     let own = f.iam.role.statements.clone().unwrap_or_default();
     // the setting the own statements came from: `iam.role.statements` or the legacy `iamRoleStatements`
-    let own_path = f.iam.requested_by.iter().find(|p| p.ends_with(".iam.role.statements") || p.ends_with(".iamRoleStatements"));
+    let own_path =
+        f.iam.requested_by.iter().find(|p| p.ends_with(".iam.role.statements") || p.ends_with(".iamRoleStatements"));
     let own_path = own_path.map(String::as_str).unwrap_or("");
-    crate::validate::duplicate_sids(&[(inheritable_statements_path(svc), &inherited), (own_path, &own)], errors);
+    crate::validate::duplicate_sids(&[(inherited_path, &inherited), (own_path, &own)], errors);
     statements.extend(inherited);
     statements.extend(own);
 
     let mut managed = Vec::new();
     if per_function {
-        managed.extend(crate::shared::provider_managed_policies(svc));
+        managed.extend(svc.provider_managed_policies().iter().cloned());
     }
     managed.extend(f.iam.role.managed_policies.clone().unwrap_or_default());
     if g.vpc {
@@ -219,10 +192,17 @@ pub fn dedicated_role(svc: &Service, f: &Function, g: &FnGrants, errors: &mut Er
     let tags = merged_tags(provider.and_then(|p| p.tags.as_ref()), f.iam.role.tags.as_ref());
     // Each list alone was checked where it was read; report the merge only when that passed.
     let within = |t: Option<&Vec<(String, Value)>>| t.map_or(0, Vec::len) <= crate::validate::MAX_TAGS;
-    if tags.len() > crate::validate::MAX_TAGS && within(provider.and_then(|p| p.tags.as_ref())) && within(f.iam.role.tags.as_ref()) {
+    if tags.len() > crate::validate::MAX_TAGS
+        && within(provider.and_then(|p| p.tags.as_ref()))
+        && within(f.iam.role.tags.as_ref())
+    {
         errors.push(SynthError::InvalidTags {
             path: format!("functions.{}.iam.role.tags", f.key),
-            problem: format!("with the provider's tags the role has {} tags; IAM allows {}", tags.len(), crate::validate::MAX_TAGS),
+            problem: format!(
+                "with the provider's tags the role has {} tags; IAM allows {}",
+                tags.len(),
+                crate::validate::MAX_TAGS
+            ),
         });
     }
     if !tags.is_empty() {

@@ -102,7 +102,9 @@ impl SynthError {
 
     pub fn path(&self) -> &str {
         match self {
-            SynthError::InputNotObject { .. } | SynthError::Internal { .. } | SynthError::InputTooDeep { .. }
+            SynthError::InputNotObject { .. }
+            | SynthError::Internal { .. }
+            | SynthError::InputTooDeep { .. }
             | SynthError::InputTooLarge { .. } => "",
             SynthError::UnknownFunction { .. } => "--function",
             SynthError::InvalidType { path, .. }
@@ -221,4 +223,9 @@ impl Errors {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+}
+
+/// A failure that is the plugin's bug, not the user's (`IAM_SYNTH_INTERNAL`).
+pub fn internal(e: impl std::fmt::Display) -> Vec<SynthError> {
+    vec![SynthError::Internal { message: e.to_string() }]
 }

@@ -215,7 +215,8 @@ fn stream_name(arn: &Value) -> String {
             return s.clone();
         }
         if let Some(Value::Array(j)) = o.get("Fn::Join") {
-            let last = j.get(1).and_then(Value::as_array).and_then(|l| l.last()).and_then(Value::as_str).unwrap_or_default();
+            let last =
+                j.get(1).and_then(Value::as_array).and_then(|l| l.last()).and_then(Value::as_str).unwrap_or_default();
             return last.rsplit('/').next().unwrap_or_default().to_string();
         }
         return String::new();
@@ -255,7 +256,11 @@ fn streams(svc: &Service, f: &Function) -> Vec<Value> {
             let (dest_arn, dest_type) = match on_failure {
                 Value::Object(o) => {
                     let a = o.get("arn").cloned().unwrap_or(Value::Null);
-                    let t = o.get("type").and_then(Value::as_str).map(str::to_string).or_else(|| arn_service(&a).map(str::to_string));
+                    let t = o
+                        .get("type")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                        .or_else(|| arn_service(&a).map(str::to_string));
                     (a, t)
                 }
                 other => (other.clone(), arn_service(other).map(str::to_string)),
@@ -283,9 +288,15 @@ fn streams(svc: &Service, f: &Function) -> Vec<Value> {
         }
     }
     let groups: [(&[&str], Vec<Value>); 6] = [
-        (&["dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:DescribeStream", "dynamodb:ListStreams"], dynamo),
+        (
+            &["dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:DescribeStream", "dynamodb:ListStreams"],
+            dynamo,
+        ),
         (&["kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:DescribeStream", "kinesis:ListStreams"], kinesis),
-        (&["kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:DescribeStreamSummary", "kinesis:ListShards"], kinesis_consumer),
+        (
+            &["kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:DescribeStreamSummary", "kinesis:ListShards"],
+            kinesis_consumer,
+        ),
         (&["kinesis:SubscribeToShard"], consumer),
         (&["sns:Publish"], fail_sns),
         (&["sqs:ListQueues", "sqs:SendMessage"], fail_sqs),
@@ -373,9 +384,10 @@ fn sqs(f: &Function) -> Vec<Value> {
 }
 
 fn has_scheduler(f: &Function) -> bool {
-    f.events.iter().filter_map(|e| event_body(e, "schedule")).any(|s| {
-        s.as_object().and_then(|o| o.get("method")).and_then(Value::as_str) == Some("scheduler")
-    })
+    f.events
+        .iter()
+        .filter_map(|e| event_body(e, "schedule"))
+        .any(|s| s.as_object().and_then(|o| o.get("method")).and_then(Value::as_str) == Some("scheduler"))
 }
 
 fn file_system(f: &Function, flavor: Flavor) -> Option<Value> {

@@ -3,6 +3,7 @@
 pub mod additions;
 pub mod budget;
 pub mod cfn;
+pub mod check;
 pub mod dedicated;
 pub mod error;
 pub mod grants;
@@ -10,7 +11,10 @@ pub mod limits;
 pub mod model;
 pub mod naming;
 pub mod overrides;
+pub mod plan;
 pub mod policy;
+pub mod readable;
+pub mod reconcile;
 pub mod report;
 pub mod shared;
 pub mod size;
@@ -99,9 +103,9 @@ where
 
 fn respond_value<T: Serialize>(input: Value, run: fn(&Value) -> Result<T, Vec<SynthError>>) -> Value {
     let outcome = guarded(|| run(&input));
-    serde_json::to_value(answer(outcome)).unwrap_or_else(|e| {
-        json!({ "ok": false, "errors": [SynthError::Internal { message: e.to_string() }.to_diagnostic()] })
-    })
+    serde_json::to_value(answer(outcome)).unwrap_or_else(
+        |e| json!({ "ok": false, "errors": [SynthError::Internal { message: e.to_string() }.to_diagnostic()] }),
+    )
 }
 
 /// Synthesizes the plan for a projected service (JSON). Returns `{"ok":true,"result":Plan}` or
@@ -115,14 +119,14 @@ pub fn synthesize(service_json: String) -> String {
 /// Returns `{"ok":true,"result":Reconciled}` or `{"ok":false,"errors":[Diagnostic]}` as JSON.
 #[napi]
 pub fn reconcile(request_json: String) -> String {
-    respond_text(&request_json, synth::reconcile_request)
+    respond_text(&request_json, reconcile::reconcile_request)
 }
 
 /// Checks the template the framework is about to write (JSON `{resourceCount, budget}`) against
 /// CloudFormation's resource limit. Returns `{"ok":true,"result":{"warnings":[...]}}` or the error.
 #[napi]
 pub fn check_template(request_json: String) -> String {
-    respond_text(&request_json, limits::check_template)
+    respond_text(&request_json, check::check_template)
 }
 
 /// `serverless iam`: synthesizes the projected service (JSON) as `package` does and reports on it.
@@ -147,7 +151,7 @@ pub fn synthesize_object(service: Value) -> Value {
 /// `reconcile` with objects instead of JSON text; see `synthesizeObject`.
 #[napi(ts_args_type = "request: object", ts_return_type = "{ ok: boolean; result?: object; errors?: object[] }")]
 pub fn reconcile_object(request: Value) -> Value {
-    respond_value(request, synth::reconcile)
+    respond_value(request, reconcile::reconcile)
 }
 
 /// The engine's version.

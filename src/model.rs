@@ -16,7 +16,7 @@ pub struct Service {
     pub functions: Vec<Function>,
     pub legacy_custom: LegacyCustom,
     /// `custom.iamSynth.policySize`.
-    pub policy_size: crate::budget::Mode,
+    pub policy_size: PolicySize,
     /// `custom.iamSynth.resourceLimit`: over CloudFormation's 500 resources, warn or fail.
     pub resource_limit: crate::limits::Strictness,
     /// How long each provider IAM list was when the plugin was constructed, before other plugins'
@@ -24,8 +24,115 @@ pub struct Service {
     pub configured: Map<String, Value>,
 }
 
+/// `custom.iamSynth.policySize`: what the policy size budget does with a role over IAM's limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicySize {
+    Compact,
+    Split,
+    Error,
+}
+
+/// The setting a function's custom role comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleSetting {
+    Function,
+    ProviderIamRole,
+    ProviderRole,
+}
+
+impl RoleSetting {
+    /// Its config path.
+    pub fn path(self, f: &Function) -> String {
+        match self {
+            RoleSetting::Function => format!("functions.{}.role", f.key),
+            RoleSetting::ProviderIamRole => "provider.iam.role".into(),
+            RoleSetting::ProviderRole => "provider.role".into(),
+        }
+    }
+}
+
+pub const PROVIDER_STATEMENTS: &str = "provider.iam.role.statements";
+pub const LEGACY_PROVIDER_STATEMENTS: &str = "provider.iamRoleStatements";
+
+/// The configuration's rules: which role a function gets, which provider settings apply where.
+impl Service {
+    /// `provider.iam.role` when it is settings of a role to build (not an existing role).
+    pub fn provider_config(&self) -> Option<&RoleConfig> {
+        match &self.provider.iam_role {
+            ProviderIamRole::Config(c) => Some(c),
+            ProviderIamRole::Existing(_) => None,
+        }
+    }
+
+    /// `provider.iam.role.mode`: shared unless perFunction is asked for (an existing role is shared).
+    pub fn mode(&self) -> Mode {
+        self.provider_config().and_then(|c| c.mode).unwrap_or(Mode::Shared)
+    }
+
+    /// The role the framework gives a function other than the shared role (`getCustomExecutionRole`),
+    /// and the setting it comes from.
+    pub fn custom_role<'a>(&'a self, f: &'a Function) -> Option<(&'a Value, RoleSetting)> {
+        if let Some(r) = f.role.as_ref().filter(|r| truthy(Some(r))) {
+            return Some((r, RoleSetting::Function));
+        }
+        if let ProviderIamRole::Existing(r) = &self.provider.iam_role {
+            return Some((r, RoleSetting::ProviderIamRole));
+        }
+        self.provider.role.as_ref().filter(|r| truthy(Some(r))).map(|r| (r, RoleSetting::ProviderRole))
+    }
+
+    /// Does this function (which has no role of its own) get a dedicated role?
+    pub fn wants_dedicated_role(&self, f: &Function) -> bool {
+        self.mode() == Mode::PerFunction || !f.iam.requested_by.is_empty()
+    }
+
+    /// Does the framework (Serverless 3.40.0) create the shared role for this service?
+    pub fn framework_has_shared_role(&self) -> bool {
+        !self.functions.is_empty()
+            && !matches!(self.provider.iam_role, ProviderIamRole::Existing(_))
+            && self.provider.role.is_none()
+            && !self.functions.iter().all(|f| f.role.is_some())
+    }
+
+    /// The shared role's provider statements and their config path: `provider.iam.role.statements`,
+    /// else the deprecated `provider.iamRoleStatements`.
+    pub fn provider_statements(&self) -> (&'static str, &[Value]) {
+        match self.provider_config().and_then(|c| c.statements.as_deref()) {
+            Some(s) => (PROVIDER_STATEMENTS, s),
+            None => (LEGACY_PROVIDER_STATEMENTS, self.provider.legacy_statements.as_deref().unwrap_or(&[])),
+        }
+    }
+
+    /// The provider statements a dedicated role inherits, and their path: as the shared role's, but
+    /// the deprecated `provider.iamRoleStatements` only when `provider.iam` is absent.
+    pub fn inheritable_statements(&self) -> (&'static str, &[Value]) {
+        match self.provider_statements() {
+            (LEGACY_PROVIDER_STATEMENTS, _) if self.provider.iam_present => (PROVIDER_STATEMENTS, &[]),
+            other => other,
+        }
+    }
+
+    /// Whether a dedicated role of `f` inherits the provider statements (`iam.inheritStatements`,
+    /// else the legacy `custom.serverless-iam-roles-per-function.defaultInherit`, else by mode).
+    pub fn inherits(&self, f: &Function) -> bool {
+        f.iam.inherit_statements.unwrap_or_else(|| match self.mode() {
+            Mode::PerFunction => self.legacy_custom.default_inherit.unwrap_or(true),
+            Mode::Shared => self.legacy_custom.default_inherit.unwrap_or(false),
+        })
+    }
+
+    /// Provider managed policies: `provider.iam.role.managedPolicies`, else `provider.iamManagedPolicies`.
+    pub fn provider_managed_policies(&self) -> &[Value] {
+        match self.provider_config().and_then(|c| c.managed_policies.as_deref()) {
+            Some(m) => m,
+            None => self.provider.legacy_managed_policies.as_deref().unwrap_or(&[]),
+        }
+    }
+}
+
 /// What `provider.iam.role` is.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)] // one per service
 pub enum ProviderIamRole {
     /// Not set (or an object without settings): the framework builds the shared role.
     Config(RoleConfig),
@@ -162,8 +269,11 @@ impl Reader<'_> {
             None | Some(Value::Null) => None,
             Some(Value::String(v)) if allowed.contains(&v.as_str()) => allowed.iter().copied().find(|a| a == v),
             Some(other) => {
-                let expected: Vec<String> =
-                    allowed.iter().enumerate().map(|(i, a)| if i == 0 { format!("{a} (the default)") } else { a.to_string() }).collect();
+                let expected: Vec<String> = allowed
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| if i == 0 { format!("{a} (the default)") } else { a.to_string() })
+                    .collect();
                 self.errors.push(SynthError::InvalidOption {
                     path: format!("custom.iamSynth.{key}"),
                     value: other.as_str().map(str::to_string).unwrap_or_else(|| other.to_string()),
@@ -210,12 +320,7 @@ impl Reader<'_> {
     /// A list of IAM statements: validated, string `Action`/`NotAction` turned into one-element lists.
     fn statements(&mut self, v: Option<&Value>, path: &str) -> Option<Vec<Value>> {
         let list = self.list(v, path)?;
-        Some(
-            list.into_iter()
-                .enumerate()
-                .map(|(i, s)| self.statement(s, &format!("{path}[{i}]")))
-                .collect(),
-        )
+        Some(list.into_iter().enumerate().map(|(i, s)| self.statement(s, &format!("{path}[{i}]"))).collect())
     }
 
     fn statement(&mut self, s: Value, path: &str) -> Value {
@@ -249,7 +354,11 @@ impl Reader<'_> {
                     fixes.push(how);
                 }
             }
-            self.errors.push(SynthError::InvalidStatement { path: path.to_string(), problem: text.join("; "), fix: fixes.join("; ") });
+            self.errors.push(SynthError::InvalidStatement {
+                path: path.to_string(),
+                problem: text.join("; "),
+                fix: fixes.join("; "),
+            });
         }
         for key in ["Action", "NotAction"] {
             if let Some(Value::String(a)) = m.get(key) {
@@ -293,11 +402,18 @@ impl Reader<'_> {
         if let Some(Value::String(s)) = v {
             let length = s.chars().count();
             if length > crate::naming::MAX_ROLE_NAME {
-                self.errors.push(SynthError::ExplicitRoleNameTooLong { path: path.to_string(), name: s.clone(), length });
+                self.errors.push(SynthError::ExplicitRoleNameTooLong {
+                    path: path.to_string(),
+                    name: s.clone(),
+                    length,
+                });
                 return Some(Value::String(s.clone()));
             }
         }
-        self.checked(v, path, validate::role_name_problem, |path, problem| SynthError::InvalidRoleName { path, problem })
+        self.checked(v, path, validate::role_name_problem, |path, problem| SynthError::InvalidRoleName {
+            path,
+            problem,
+        })
     }
 
     fn arn(&mut self, v: Option<&Value>, path: &str) -> Option<Value> {
@@ -326,9 +442,10 @@ impl Reader<'_> {
         let permissions_boundary = self
             .arn(m.get("permissionsBoundary"), &format!("{path}.permissionsBoundary"))
             .or_else(|| self.arn(m.get("permissionBoundary"), &format!("{path}.permissionBoundary")));
-        let role_path = self.checked(m.get("path"), &format!("{path}.path"), validate::path_problem, |path, problem| {
-            SynthError::InvalidRolePath { path, problem }
-        });
+        let role_path =
+            self.checked(m.get("path"), &format!("{path}.path"), validate::path_problem, |path, problem| {
+                SynthError::InvalidRolePath { path, problem }
+            });
         RoleConfig {
             name: self.role_name(m.get("name"), &format!("{path}.name")),
             path: role_path,
@@ -366,11 +483,8 @@ impl Reader<'_> {
             .and_then(|l| l.get("logGroup"))
             .filter(|v| truthy(Some(v)))
             .cloned();
-        let websocket_api_id = p
-            .get("apiGateway")
-            .and_then(Value::as_object)
-            .map(|a| truthy(a.get("websocketApiId")))
-            .unwrap_or(false);
+        let websocket_api_id =
+            p.get("apiGateway").and_then(Value::as_object).map(|a| truthy(a.get("websocketApiId"))).unwrap_or(false);
         Provider {
             iam_present: iam.is_some(),
             iam_role,
@@ -409,8 +523,11 @@ impl Reader<'_> {
         }
         // A key present with no value (YAML's `iamRoleStatements:` with its items commented out) still
         // asks for a role of its own, with no statements: serverless-iam-roles-per-function does so.
-        let null_key = |m: Option<&Map<String, Value>>, key: &str| m.and_then(|m| m.get(key)).is_some_and(Value::is_null);
-        if role.statements.is_none() && null_key(iam.and_then(|i| i.get("role")).and_then(Value::as_object), "statements") {
+        let null_key =
+            |m: Option<&Map<String, Value>>, key: &str| m.and_then(|m| m.get(key)).is_some_and(Value::is_null);
+        if role.statements.is_none()
+            && null_key(iam.and_then(|i| i.get("role")).and_then(Value::as_object), "statements")
+        {
             role.statements = Some(Vec::new());
         }
         let legacy_statements = self
@@ -532,42 +649,44 @@ pub fn read_service(input: &Value) -> Result<(Service, Errors), Errors> {
         for (key, v) in fs {
             if let Some(mut f) = r.function(&name, &stage, key, v) {
                 f.compiled_log_group = compiled_log_groups.and_then(|c| c.get(key)).cloned();
-                f.compiled_tracing = compiled_tracing.and_then(|c| c.get(key)).and_then(Value::as_bool).unwrap_or(false);
+                f.compiled_tracing =
+                    compiled_tracing.and_then(|c| c.get(key)).and_then(Value::as_bool).unwrap_or(false);
                 functions.push(f);
             }
         }
     }
-    let legacy_custom = match root
-        .get("custom")
-        .and_then(Value::as_object)
-        .and_then(|c| c.get("serverless-iam-roles-per-function"))
-    {
-        Some(v) => match r.object(Some(v), "custom.serverless-iam-roles-per-function") {
-            Some(m) => LegacyCustom {
-                default_inherit: r.boolean(m.get("defaultInherit"), "custom.serverless-iam-roles-per-function.defaultInherit"),
-                global_permissions_boundary: r.arn(
-                    m.get("iamGlobalPermissionsBoundary"),
-                    "custom.serverless-iam-roles-per-function.iamGlobalPermissionsBoundary",
-                ),
+    let legacy_custom =
+        match root.get("custom").and_then(Value::as_object).and_then(|c| c.get("serverless-iam-roles-per-function")) {
+            Some(v) => match r.object(Some(v), "custom.serverless-iam-roles-per-function") {
+                Some(m) => LegacyCustom {
+                    default_inherit: r
+                        .boolean(m.get("defaultInherit"), "custom.serverless-iam-roles-per-function.defaultInherit"),
+                    global_permissions_boundary: r.arn(
+                        m.get("iamGlobalPermissionsBoundary"),
+                        "custom.serverless-iam-roles-per-function.iamGlobalPermissionsBoundary",
+                    ),
+                },
+                None => LegacyCustom::default(),
             },
             None => LegacyCustom::default(),
-        },
-        None => LegacyCustom::default(),
-    };
+        };
     let synth_custom = root.get("custom").and_then(Value::as_object).and_then(|c| c.get("iamSynth"));
     let mut r = Reader { errors: &mut errors };
     let synth_custom = r.object(synth_custom, "custom.iamSynth");
     // `stateWriter` is read by the plugin (js/state.js); it is checked here with the rest.
     r.choice(synth_custom, "stateWriter", &["fast", "framework"]);
     let policy_size = match r.choice(synth_custom, "policySize", &["compact", "split", "error"]) {
-        Some("split") => crate::budget::Mode::Split,
-        Some("error") => crate::budget::Mode::Error,
-        _ => crate::budget::Mode::Compact,
+        Some("split") => PolicySize::Split,
+        Some("error") => PolicySize::Error,
+        _ => PolicySize::Compact,
     };
     let resource_limit = match r.choice(synth_custom, "resourceLimit", &["warn", "error"]) {
         Some("error") => crate::limits::Strictness::Error,
         _ => crate::limits::Strictness::Warn,
     };
     let configured = root.get("configured").and_then(Value::as_object).cloned().unwrap_or_default();
-    Ok((Service { name, stage, region, provider, functions, legacy_custom, policy_size, resource_limit, configured }, errors))
+    Ok((
+        Service { name, stage, region, provider, functions, legacy_custom, policy_size, resource_limit, configured },
+        errors,
+    ))
 }

@@ -61,7 +61,9 @@ pub fn dedicated_role_name(service: &str, stage: &str, fn_key: &str, region: &st
     let base_len = service.len() + stage.len() + fn_key.len() + region.len() + 3;
     let full_len = base_len + 1 + "lambdaRole".len();
     if full_len <= MAX_ROLE_NAME {
-        GeneratedName::Full(json!({ "Fn::Join": ["-", [service, stage, fn_key, { "Ref": "AWS::Region" }, "lambdaRole"]] }))
+        GeneratedName::Full(
+            json!({ "Fn::Join": ["-", [service, stage, fn_key, { "Ref": "AWS::Region" }, "lambdaRole"]] }),
+        )
     } else if base_len <= MAX_ROLE_NAME {
         GeneratedName::Shortened(json!({ "Fn::Join": ["-", [service, stage, fn_key, { "Ref": "AWS::Region" }]] }))
     } else {
@@ -105,10 +107,9 @@ mod tests {
     #[test]
     fn sixty_five_drops_the_suffix() {
         match dedicated_role_name(SVC, "dev", "fnName123", "us-east-1") {
-            GeneratedName::Shortened(v) => assert_eq!(
-                v,
-                json!({"Fn::Join": ["-", [SVC, "dev", "fnName123", {"Ref": "AWS::Region"}]]})
-            ),
+            GeneratedName::Shortened(v) => {
+                assert_eq!(v, json!({"Fn::Join": ["-", [SVC, "dev", "fnName123", {"Ref": "AWS::Region"}]]}))
+            }
             other => panic!("expected shortened, got {other:?}"),
         }
     }
@@ -119,10 +120,7 @@ mod tests {
             dedicated_role_name(SVC, "dev", "abcdefghijklmnopqrs", "us-east-1"),
             GeneratedName::Shortened(_)
         ));
-        assert_eq!(
-            dedicated_role_name(SVC, "dev", "abcdefghijklmnopqrst", "us-east-1"),
-            GeneratedName::TooLong(65)
-        );
+        assert_eq!(dedicated_role_name(SVC, "dev", "abcdefghijklmnopqrst", "us-east-1"), GeneratedName::TooLong(65));
     }
 
     #[test]
@@ -137,9 +135,6 @@ mod tests {
     fn a_long_region_changes_the_outcome() {
         // 64 in us-east-1 (9 chars); ap-southeast-2 has 14.
         assert!(matches!(dedicated_role_name(SVC, "dev", "fnName12", "us-east-1"), GeneratedName::Full(_)));
-        assert!(matches!(
-            dedicated_role_name(SVC, "dev", "fnName12", "ap-southeast-2"),
-            GeneratedName::Shortened(_)
-        ));
+        assert!(matches!(dedicated_role_name(SVC, "dev", "fnName12", "ap-southeast-2"), GeneratedName::Shortened(_)));
     }
 }

@@ -23,7 +23,9 @@ pub fn lodash_merge(target: &mut Value, source: &Value) {
         (Value::Array(t), Value::Array(s)) => {
             for (i, v) in s.iter().enumerate() {
                 match t.get_mut(i) {
-                    Some(existing) if (existing.is_object() && v.is_object()) || (existing.is_array() && v.is_array()) => {
+                    Some(existing)
+                        if (existing.is_object() && v.is_object()) || (existing.is_array() && v.is_array()) =>
+                    {
                         lodash_merge(existing, v)
                     }
                     Some(existing) => *existing = v.clone(),
@@ -61,11 +63,8 @@ pub fn override_warnings(roles: &Map<String, Value>, resources: Option<&Value>) 
         let mut merged = role.clone();
         lodash_merge(&mut merged, override_);
         let after: std::collections::HashSet<(&str, String)> = grants(&merged).into_iter().collect();
-        let lost: Vec<String> = grants(role)
-            .into_iter()
-            .filter(|g| !after.contains(g))
-            .map(|(kind, v)| format!("{kind} {v}"))
-            .collect();
+        let lost: Vec<String> =
+            grants(role).into_iter().filter(|g| !after.contains(g)).map(|(kind, v)| format!("{kind} {v}")).collect();
         if !lost.is_empty() {
             out.push(Diagnostic {
                 code: "IAM_SYNTH_RESOURCE_OVERRIDE".into(),

@@ -79,6 +79,35 @@ pub fn role_resource(svc: &Service, doc: RoleDoc, extra: Map<String, Value>) -> 
     object([("Type", Value::from("AWS::IAM::Role")), ("Properties", Value::Object(props))])
 }
 
+/// Items of `observed` that equal (as `_.isEqual` says) no item of `expected`. Set semantics: how
+/// often the framework repeats a known statement differs between versions (lodash's `unionWith` in
+/// Serverless 3, `appendIfMissing` in osls), and a repeat grants nothing new.
+pub fn unaccounted(observed: &[Value], expected: &[Value]) -> Vec<Value> {
+    let known: std::collections::HashSet<String> = expected.iter().map(canonical).collect();
+    observed.iter().filter(|o| !known.contains(&canonical(o))).cloned().collect()
+}
+
+/// The role view of a role resource as the template holds it: its trust principals, the statements of
+/// its first inline policy and its managed policies.
+pub fn observed_doc(role: &Value) -> RoleDoc {
+    let props = role.get("Properties");
+    let statements = props
+        .and_then(|p| p.get("Policies"))
+        .and_then(|p| p.get(0))
+        .and_then(|p| p.pointer("/PolicyDocument/Statement"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let principals = props
+        .and_then(|p| p.pointer("/AssumeRolePolicyDocument/Statement/0/Principal/Service"))
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
+    let managed_policies =
+        props.and_then(|p| p.get("ManagedPolicyArns")).and_then(Value::as_array).cloned().unwrap_or_default();
+    RoleDoc { principals, statements, managed_policies }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,7 +14,7 @@ use std::collections::HashSet;
 use serde_json::{json, Map, Value};
 
 use crate::grants::{self, Flavor, FnGrants, Timing};
-use crate::model::{Function, ProviderIamRole, Service};
+use crate::model::{Function, Service};
 use crate::naming;
 use crate::policy::{canonical, role_resource, tag_list, RoleDoc};
 
@@ -94,29 +94,11 @@ fn log_statements(svc: &Service, fns: &[&Function], flavor: Flavor) -> Vec<Value
     out
 }
 
-/// Provider statements: `provider.iam.role.statements`, else the deprecated `provider.iamRoleStatements`.
-pub fn provider_statements(svc: &Service) -> Vec<Value> {
-    let from_iam = match &svc.provider.iam_role {
-        ProviderIamRole::Config(c) => c.statements.clone(),
-        ProviderIamRole::Existing(_) => None,
-    };
-    from_iam.or_else(|| svc.provider.legacy_statements.clone()).unwrap_or_default()
-}
-
-/// Provider managed policies: `provider.iam.role.managedPolicies`, else `provider.iamManagedPolicies`.
-pub fn provider_managed_policies(svc: &Service) -> Vec<Value> {
-    let from_iam = match &svc.provider.iam_role {
-        ProviderIamRole::Config(c) => c.managed_policies.clone(),
-        ProviderIamRole::Existing(_) => None,
-    };
-    from_iam.or_else(|| svc.provider.legacy_managed_policies.clone()).unwrap_or_default()
-}
-
 /// The shared role's document for `fns` (the functions it serves), each with its grants.
 pub fn shared_role_doc(svc: &Service, fns: &[(&Function, &FnGrants)], flavor: Flavor) -> RoleDoc {
     let only_fns: Vec<&Function> = fns.iter().map(|(f, _)| *f).collect();
     let mut st = Statements::new(log_statements(svc, &only_fns, flavor));
-    for s in provider_statements(svc) {
+    for s in svc.provider_statements().1.iter().cloned() {
         st.push(s);
     }
     if flavor == Flavor::Framework {
@@ -132,7 +114,10 @@ pub fn shared_role_doc(svc: &Service, fns: &[(&Function, &FnGrants)], flavor: Fl
             })
             .collect();
         if !durable.is_empty() {
-            st.push(grants::allow(&["lambda:CheckpointDurableExecution", "lambda:GetDurableExecutionState"], Value::Array(durable)));
+            st.push(grants::allow(
+                &["lambda:CheckpointDurableExecution", "lambda:GetDurableExecutionState"],
+                Value::Array(durable),
+            ));
         }
     }
 
@@ -176,8 +161,11 @@ pub fn shared_role_doc(svc: &Service, fns: &[(&Function, &FnGrants)], flavor: Fl
 
     // compileEvents, in the framework's plugin order
     let mut principals = vec![grants::LAMBDA_PRINCIPAL.to_string()];
-    let scheduler: Vec<Value> =
-        fns.iter().filter_map(|(_, g)| g.scheduler.as_ref()).flat_map(|r| r.as_array().cloned().unwrap_or_default()).collect();
+    let scheduler: Vec<Value> = fns
+        .iter()
+        .filter_map(|(_, g)| g.scheduler.as_ref())
+        .flat_map(|r| r.as_array().cloned().unwrap_or_default())
+        .collect();
     if !scheduler.is_empty() {
         principals.push(grants::SCHEDULER_PRINCIPAL.to_string());
         st.push(grants::allow(&["lambda:InvokeFunction"], Value::Array(scheduler)));
@@ -196,14 +184,17 @@ pub fn shared_role_doc(svc: &Service, fns: &[(&Function, &FnGrants)], flavor: Fl
     }
     let queues: Vec<Value> = fns.iter().flat_map(|(_, g)| g.sqs.iter().cloned()).collect();
     if !queues.is_empty() {
-        st.push(grants::allow(&["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Value::Array(queues)));
+        st.push(grants::allow(
+            &["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+            Value::Array(queues),
+        ));
     }
     if fns.iter().any(|(_, g)| g.cloudfront) {
         principals.push(grants::EDGE_PRINCIPAL.to_string());
         st.push(grants::cloudfront_logs_statement());
     }
 
-    let mut managed = provider_managed_policies(svc);
+    let mut managed = svc.provider_managed_policies().to_vec();
     if fns.iter().any(|(_, g)| g.vpc) {
         managed.push(grants::vpc_managed_policy());
     }
@@ -216,16 +207,11 @@ pub fn shared_role_doc(svc: &Service, fns: &[(&Function, &FnGrants)], flavor: Fl
 /// The shared role resource around `doc`, with the provider's name, path, tags and boundary.
 pub fn shared_role_resource(svc: &Service, doc: RoleDoc) -> Value {
     let empty = Default::default();
-    let cfg = match &svc.provider.iam_role {
-        ProviderIamRole::Config(c) => c,
-        ProviderIamRole::Existing(_) => &empty,
-    };
+    let cfg = svc.provider_config().unwrap_or(&empty);
     let mut extra = Map::new();
     extra.insert("Path".into(), cfg.path.clone().unwrap_or_else(|| json!("/")));
-    extra.insert(
-        "RoleName".into(),
-        cfg.name.clone().unwrap_or_else(|| naming::shared_role_name(&svc.name, &svc.stage)),
-    );
+    extra
+        .insert("RoleName".into(), cfg.name.clone().unwrap_or_else(|| naming::shared_role_name(&svc.name, &svc.stage)));
     if let Some(tags) = &cfg.tags {
         extra.insert("Tags".into(), tag_list(tags.clone()));
     }

@@ -16,7 +16,8 @@ const STACK_NAME: usize = 128;
 /// What a `Ref`, `Fn::GetAtt` or `Fn::ImportValue` of a resource is assumed to resolve to at most.
 pub const RESOURCE_VALUE: usize = 128;
 
-pub const ASSUMPTION: &str = "intrinsics sized at their worst case: partition aws-us-gov (10 characters), a 14-character \
+pub const ASSUMPTION: &str =
+    "intrinsics sized at their worst case: partition aws-us-gov (10 characters), a 14-character \
 region, a 12-digit account, 128 characters for any Ref, Fn::GetAtt or Fn::ImportValue of a resource";
 
 fn pseudo(name: &str) -> usize {
@@ -114,7 +115,13 @@ fn is_intrinsic(m: &serde_json::Map<String, Value>) -> bool {
 pub fn size(v: &Value) -> usize {
     match v {
         Value::Null => 4,
-        Value::Bool(b) => if *b { 4 } else { 5 },
+        Value::Bool(b) => {
+            if *b {
+                4
+            } else {
+                5
+            }
+        }
         Value::Number(n) => n.to_string().len(),
         Value::String(s) => json_string_len(s),
         Value::Object(m) if is_intrinsic(m) => value_len(v) + 2,

@@ -36,7 +36,7 @@ fn is_action(s: &str) -> bool {
         && action.chars().all(|c| c.is_ascii_alphanumeric() || c == '*' || c == '?')
 }
 
-fn one_or_many<'a>(v: &'a Value) -> Vec<&'a Value> {
+fn one_or_many(v: &Value) -> Vec<&Value> {
     match v {
         Value::Array(a) => a.iter().collect(),
         other => vec![other],
@@ -74,7 +74,10 @@ fn check_resources(key: &str, v: &Value, problems: &mut Vec<(String, &'static st
             Value::String(s) if s == "*" || s.starts_with("arn:") => {}
             Value::String(s) => problems.push((format!("{key} '{s}' is neither an ARN nor '*'"), fix::RESOURCE)),
             other if is_intrinsic(other) => {}
-            other => problems.push((format!("{key} must hold ARNs or intrinsic functions, got {}", type_name(other)), fix::RESOURCE)),
+            other => problems.push((
+                format!("{key} must hold ARNs or intrinsic functions, got {}", type_name(other)),
+                fix::RESOURCE,
+            )),
         }
     }
 }
@@ -82,11 +85,14 @@ fn check_resources(key: &str, v: &Value, problems: &mut Vec<(String, &'static st
 /// How to fix each kind of statement problem, for the error's hint.
 pub mod fix {
     pub const EFFECT: &str = "set Effect to Allow or Deny (capitalised as written here)";
-    pub const SHAPE: &str = "give the statement exactly one of Action/NotAction and exactly one of Resource/NotResource";
+    pub const SHAPE: &str =
+        "give the statement exactly one of Action/NotAction and exactly one of Resource/NotResource";
     pub const EMPTY: &str = "list at least one entry, or remove the statement";
-    pub const ACTION: &str = "write each action as service:Action, for example s3:GetObject (the wildcards * and ? are allowed), or '*'";
+    pub const ACTION: &str =
+        "write each action as service:Action, for example s3:GetObject (the wildcards * and ? are allowed), or '*'";
     pub const RESOURCE: &str = "write each resource as an ARN (arn:aws:s3:::my-bucket/*), '*', or an intrinsic such as !GetAtt MyTable.Arn or !Sub 'arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:my-queue'";
-    pub const CONDITION: &str = "write Condition as an object of operators, for example {StringEquals: {'aws:RequestedRegion': 'us-east-1'}}";
+    pub const CONDITION: &str =
+        "write Condition as an object of operators, for example {StringEquals: {'aws:RequestedRegion': 'us-east-1'}}";
     pub const SID: &str = "use only letters and digits in Sid (for example ReadOrders), or leave it out";
     pub const KEY: &str = "remove the key: a role's policy takes only Sid, Effect, Action/NotAction, Resource/NotResource and Condition; who may assume the role (Principal) is its trust policy, which the plugin builds";
     pub const OBJECT: &str = "write each statement as an object with Effect, Action and Resource";

@@ -92,7 +92,7 @@ test.each(Object.entries(SERVICES))('serverless package fails with a coded error
   if (!output.includes(head)) failures.push(`no "${head}"`);
 
   // Each problem is one item "  - <message> [<code>]" followed by "How to fix: <hint>"; items in order.
-  const items = output.split(/^  - /m).slice(1);
+  const items = output.split(/^ {2}- /m).slice(1);
   if (items.length !== errors.length) failures.push(`${items.length} problem(s) printed, ${errors.length} expected`);
   errors.forEach(([code, configPath, fragments, fix = FIX[code]], i) => {
     const item = items[i] || '';

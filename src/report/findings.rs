@@ -31,8 +31,10 @@ const ONLY_ON_ANY_RESOURCE: &[&str] = &[
 ];
 
 /// Action name prefixes of read-only actions.
-const READ_PREFIXES: &[&str] =
-    &["Get", "List", "Describe", "BatchGet", "Query", "Scan", "Head", "Search", "Select", "Lookup", "View", "Read", "Check"];
+const READ_PREFIXES: &[&str] = &[
+    "Get", "List", "Describe", "BatchGet", "Query", "Scan", "Head", "Search", "Select", "Lookup", "View", "Read",
+    "Check",
+];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -70,7 +72,7 @@ pub fn is_permission_management(action: &str) -> bool {
 
 fn wildcard_action(s: &serde_json::Map<String, Value>) -> Option<String> {
     if s.contains_key("NotAction") && !s.contains_key("Action") {
-        let except: Vec<String> = items(s.get("NotAction")).into_iter().map(super::readable::readable).collect();
+        let except: Vec<String> = items(s.get("NotAction")).into_iter().map(crate::readable::readable).collect();
         return Some(format!("allows every action except {}", except.join(", ")));
     }
     let wild: Vec<&str> = items(s.get("Action"))
@@ -110,10 +112,20 @@ fn wildcard_resource(s: &serde_json::Map<String, Value>) -> Option<String> {
 
 /// Findings over every role whose statements are known. `sources` maps a statement (canonical) to
 /// its config path; `inheritable` lists the provider statements dedicated roles inherit, with paths.
-pub fn findings(roles: &[RoleEntry], sources: &HashMap<String, String>, inheritable: &[(String, Value)]) -> Vec<Finding> {
+pub fn findings(
+    roles: &[RoleEntry],
+    sources: &HashMap<String, String>,
+    inheritable: &[(String, Value)],
+) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::new();
     let mut index: HashMap<(String, String), usize> = HashMap::new();
-    let mut add = |code: &str, key: String, message: String, hint: &str, role: &str, path: Option<String>, statement: Option<&Value>| {
+    let mut add = |code: &str,
+                   key: String,
+                   message: String,
+                   hint: &str,
+                   role: &str,
+                   path: Option<String>,
+                   statement: Option<&Value>| {
         match index.get(&(code.to_string(), key.clone())) {
             Some(&i) => {
                 if !out[i].roles.iter().any(|r| r == role) {
@@ -194,7 +206,7 @@ pub fn findings(roles: &[RoleEntry], sources: &HashMap<String, String>, inherita
 
     // provider statements inherited into many dedicated roles
     let mut holders_of: HashMap<String, Vec<String>> = HashMap::new();
-    for role in roles.iter().filter(|r| r.role_source == crate::synth::RoleSource::Dedicated) {
+    for role in roles.iter().filter(|r| r.role_source == crate::plan::RoleSource::Dedicated) {
         let label = role.label();
         for s in role.statements.iter().flatten() {
             let holders = holders_of.entry(canonical(s)).or_default();
@@ -227,7 +239,16 @@ mod tests {
     fn reads_writes_and_permission_management() {
         assert!(is_read("s3:GetObject") && is_read("dynamodb:Query") && is_read("s3:List*"));
         assert!(!is_read("s3:PutObject") && !is_read("s3:*") && !is_read("*"));
-        for a in ["iam:PassRole", "iam:*", "sts:AssumeRole", "kms:*", "kms:CreateGrant", "lambda:AddPermission", "s3:PutBucketPolicy", "*"] {
+        for a in [
+            "iam:PassRole",
+            "iam:*",
+            "sts:AssumeRole",
+            "kms:*",
+            "kms:CreateGrant",
+            "lambda:AddPermission",
+            "s3:PutBucketPolicy",
+            "*",
+        ] {
             assert!(is_permission_management(a), "{a}");
         }
         for a in ["iam:GetRole", "s3:PutObject", "sts:GetCallerIdentity", "kms:DescribeKey", "kms:ListAliases"] {
@@ -238,17 +259,26 @@ mod tests {
     #[test]
     fn wildcards() {
         let st = |v: Value| v.as_object().unwrap().clone();
-        let m = st(serde_json::json!({ "Effect": "Allow", "Action": ["s3:*", "sqs:SendMessage"], "Resource": "arn:aws:s3:::b" }));
+        let m = st(
+            serde_json::json!({ "Effect": "Allow", "Action": ["s3:*", "sqs:SendMessage"], "Resource": "arn:aws:s3:::b" }),
+        );
         assert_eq!(wildcard_action(&m).as_deref(), Some("allows every action of s3 (s3:*)"));
         assert_eq!(wildcard_resource(&m), None);
         let m = st(serde_json::json!({ "Effect": "Allow", "Action": ["s3:Get*"], "Resource": "*" }));
         assert_eq!((wildcard_action(&m), wildcard_resource(&m)), (None, None));
-        let m = st(serde_json::json!({ "Effect": "Allow", "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "Resource": ["*"] }));
+        let m = st(
+            serde_json::json!({ "Effect": "Allow", "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "Resource": ["*"] }),
+        );
         assert_eq!(wildcard_resource(&m), None);
         let m = st(serde_json::json!({ "Effect": "Allow", "Action": ["dynamodb:PutItem"], "Resource": "*" }));
         assert_eq!(wildcard_resource(&m).as_deref(), Some("allows write actions on every resource: dynamodb:PutItem"));
-        let m = st(serde_json::json!({ "Effect": "Allow", "Action": ["iam:PassRole", "s3:PutObject"], "NotResource": "arn:aws:iam::1:role/x" }));
-        assert_eq!(wildcard_resource(&m).as_deref(), Some("allows permission management on every resource: iam:PassRole"));
+        let m = st(
+            serde_json::json!({ "Effect": "Allow", "Action": ["iam:PassRole", "s3:PutObject"], "NotResource": "arn:aws:iam::1:role/x" }),
+        );
+        assert_eq!(
+            wildcard_resource(&m).as_deref(),
+            Some("allows permission management on every resource: iam:PassRole")
+        );
         let m = st(serde_json::json!({ "Effect": "Allow", "NotAction": ["iam:*"], "Resource": "arn:aws:s3:::b" }));
         assert_eq!(wildcard_action(&m).as_deref(), Some("allows every action except iam:*"));
     }

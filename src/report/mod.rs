@@ -3,7 +3,6 @@
 
 mod findings;
 mod permissions;
-pub(crate) mod readable;
 mod render;
 
 use std::collections::HashMap;
@@ -13,15 +12,17 @@ use serde_json::Value;
 
 use crate::budget::{Measure, RoleSizes};
 use crate::cfn::get_att_target;
+use crate::error::internal;
 use crate::error::{Diagnostic, SynthError};
-use crate::model::{read_service, ProviderIamRole, Service};
+use crate::model::{read_service, Service};
 use crate::naming::SHARED_ROLE_ID;
+use crate::plan::{Plan, RoleSource};
 use crate::policy::canonical;
-use crate::synth::{self, internal, FunctionPlan, Plan, RoleSource};
+use crate::synth;
 
+pub use crate::readable::{plural, readable, thousands};
 pub use findings::Finding;
 pub use permissions::Permission;
-pub use readable::readable;
 
 /// What the command asked for.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -106,19 +107,6 @@ impl RoleEntry {
     }
 }
 
-/// `1234567` → `1,234,567`.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// `serverless iam`: synthesizes `service` as `package` does and reports on the plan.
 pub fn report(service: &Value, options: &Value) -> Result<ReportOutput, Vec<SynthError>> {
     let options = ReportOptions::deserialize(options).map_err(internal)?;
@@ -177,20 +165,14 @@ fn custom_logical_id(role: &Value) -> Option<String> {
 fn statement_sources(svc: &Service) -> (HashMap<String, String>, Vec<(String, Value)>) {
     let mut sources = HashMap::new();
     let mut inheritable = Vec::new();
-    let provider = match &svc.provider.iam_role {
-        ProviderIamRole::Config(c) if c.statements.is_some() => {
-            c.statements.clone().map(|s| ("provider.iam.role.statements", s))
-        }
-        _ => svc.provider.legacy_statements.clone().map(|s| ("provider.iamRoleStatements", s)),
-    };
-    if let Some((path, list)) = provider {
-        let inherited = path == "provider.iam.role.statements" || !svc.provider.iam_present;
-        for (i, s) in list.into_iter().enumerate() {
-            let at = format!("{path}[{i}]");
-            sources.entry(canonical(&s)).or_insert_with(|| at.clone());
-            if inherited {
-                inheritable.push((at, s));
-            }
+    let (path, list) = svc.provider_statements();
+    // the inheritable statements are these, or none
+    let inherited = !svc.inheritable_statements().1.is_empty();
+    for (i, s) in list.iter().enumerate() {
+        let at = format!("{path}[{i}]");
+        sources.entry(canonical(s)).or_insert_with(|| at.clone());
+        if inherited {
+            inheritable.push((at, s.clone()));
         }
     }
     for f in &svc.functions {
@@ -210,12 +192,7 @@ fn statement_sources(svc: &Service) -> (HashMap<String, String>, Vec<(String, Va
 }
 
 fn build(svc: &Service, input: &Value, plan: &Plan) -> Result<Report, Vec<SynthError>> {
-    let fplans: Vec<(String, FunctionPlan)> = plan
-        .functions
-        .iter()
-        .map(|(k, v)| FunctionPlan::deserialize(v).map(|p| (k.clone(), p)))
-        .collect::<Result<_, _>>()
-        .map_err(internal)?;
+    let fplans = &plan.functions;
     let sizes: HashMap<&str, &RoleSizes> = plan.sizes.iter().map(|s| (s.logical_id.as_str(), s)).collect();
 
     let mut roles: Vec<RoleEntry> = Vec::new();
@@ -252,12 +229,12 @@ fn build(svc: &Service, input: &Value, plan: &Plan) -> Result<Report, Vec<SynthE
     // Custom roles, one entry per distinct role value, in function order.
     let user_resources = input.pointer("/resources/Resources").and_then(Value::as_object);
     let mut functions = Vec::new();
-    for (key, fp) in &fplans {
+    for (key, fp) in fplans.iter() {
         let f = svc.functions.iter().find(|f| &f.key == key).ok_or_else(|| internal(format!("no function {key}")))?;
         let (role, role_from) = match fp.role_source {
             RoleSource::Custom => {
                 let (value, setting) =
-                    synth::custom_role(svc, f).ok_or_else(|| internal(format!("no custom role for {key}")))?;
+                    svc.custom_role(f).ok_or_else(|| internal(format!("no custom role for {key}")))?;
                 (value.clone(), Some(setting.path(f)))
             }
             _ => (Value::String(fp.role_resource.clone().unwrap_or_else(|| SHARED_ROLE_ID.into())), None),
@@ -325,96 +302,11 @@ fn narrow(report: &mut Report, key: &str) -> Result<(), Vec<SynthError>> {
     };
     let role = canonical(&entry.role);
     report.functions.retain(|f| f.function == key);
-    report.roles.retain(|r| canonical(&r.role) == role || r.logical_id.as_ref().is_some_and(|id| canonical(&Value::String(id.clone())) == role));
+    report.roles.retain(|r| {
+        canonical(&r.role) == role
+            || r.logical_id.as_ref().is_some_and(|id| canonical(&Value::String(id.clone())) == role)
+    });
     let labels: Vec<String> = report.roles.iter().map(RoleEntry::label).collect();
     report.findings.retain(|f| f.roles.iter().any(|r| labels.contains(r)));
     Ok(())
-}
-
-/// What `package` prints: one line, and one line per role at `--verbose`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Summary {
-    pub line: String,
-    pub roles: Vec<String>,
-}
-
-fn percent(m: &Measure) -> usize {
-    if m.limit == 0 {
-        0
-    } else {
-        m.size * 100 / m.limit
-    }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{} {}", thousands(n), if n == 1 { one } else { many })
-}
-
-/// The package-time summary of a plan.
-pub fn summary(plan: &Plan) -> Summary {
-    let source = |v: &Value| v.get("roleSource").and_then(Value::as_str).unwrap_or("").to_string();
-    let resource = |v: &Value| v.get("roleResource").and_then(Value::as_str).unwrap_or("").to_string();
-    let functions = plan.functions.len();
-    let custom = plan.functions.values().filter(|v| source(v) == "custom").count();
-    let dedicated = plan.roles.keys().filter(|id| id.as_str() != SHARED_ROLE_ID).count();
-    let shared = plan.roles.len() - dedicated;
-    let mut line = format!(
-        "{} ({dedicated} dedicated, {shared} shared) for {}",
-        plural(plan.roles.len(), "role", "roles"),
-        plural(functions, "function", "functions")
-    );
-    if custom > 0 {
-        line.push_str(&format!(", {} on {}", thousands(custom), if custom == 1 { "a custom role" } else { "custom roles" }));
-    }
-    let largest = plan.sizes.iter().max_by_key(|s| (percent(&s.inline), s.inline.size));
-    if let Some(s) = largest {
-        line.push_str(&format!(
-            "; largest policy {} at {} of {} characters ({}%)",
-            s.logical_id,
-            thousands(s.inline.size),
-            thousands(s.inline.limit),
-            percent(&s.inline)
-        ));
-    }
-    let mut served: HashMap<String, usize> = HashMap::new();
-    for v in plan.functions.values().filter(|v| source(v) != "custom") {
-        *served.entry(resource(v)).or_default() += 1;
-    }
-    let roles = plan
-        .sizes
-        .iter()
-        .map(|s| {
-            let fns = served.get(&s.logical_id).copied().unwrap_or(0);
-            let kind = if s.logical_id == SHARED_ROLE_ID { "shared" } else { "dedicated" };
-            let mut text = format!(
-                "{} ({kind}, {}): {} of {} characters ({}%)",
-                s.logical_id,
-                plural(fns, "function", "functions"),
-                thousands(s.inline.size),
-                thousands(s.inline.limit),
-                percent(&s.inline)
-            );
-            if s.outcome != "fits" {
-                text.push_str(&format!(", {}", s.outcome));
-                if !s.managed_policies.is_empty() {
-                    text.push_str(&format!(" into {}", plural(s.managed_policies.len(), "managed policy", "managed policies")));
-                }
-            }
-            text
-        })
-        .collect();
-    Summary { line, roles }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::thousands;
-
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(10240), "10,240");
-        assert_eq!(thousands(1234567), "1,234,567");
-    }
 }

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::readable::readable;
+use crate::readable::readable;
 
 /// The actions of one service a role allows (or denies) on the same resources under the same condition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -123,7 +123,10 @@ mod tests {
         ];
         let p = permissions(&st);
         assert_eq!(p.len(), 3);
-        assert_eq!((p[0].service.as_str(), p[0].actions.clone()), ("s3", vec!["GetObject".to_string(), "PutObject".into()]));
+        assert_eq!(
+            (p[0].service.as_str(), p[0].actions.clone()),
+            ("s3", vec!["GetObject".to_string(), "PutObject".into()])
+        );
         assert_eq!(p[0].resources, vec!["arn:aws:s3:::b/*".to_string()]);
         assert_eq!((p[1].service.as_str(), p[1].actions.clone()), ("sqs", vec!["SendMessage".to_string()]));
         assert_eq!((p[2].service.as_str(), p[2].resources.clone()), ("s3", vec!["arn:aws:s3:::b".to_string()]));

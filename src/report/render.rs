@@ -1,8 +1,8 @@
 //! The report as text for a terminal (colour and bars) or a log (plain), within a width.
 
-use super::{percent, plural, thousands, readable, Finding, Permission, Report, RoleEntry};
+use super::{plural, readable, thousands, Finding, Permission, Report, RoleEntry};
 use crate::budget::Measure;
-use crate::synth::RoleSource;
+use crate::plan::RoleSource;
 
 pub const WIDTH: usize = 80;
 /// Narrower than this and nothing fits; the text is made for this width instead.
@@ -107,13 +107,19 @@ fn listed(items: &[String]) -> Vec<String> {
 }
 
 fn size_words(out: &Out, m: &Measure) -> Vec<String> {
-    let pct = percent(m);
+    let pct = m.percent();
     let figures = format!("{} of {} characters", thousands(m.size), thousands(m.limit));
     if !out.color {
         return words(&format!("{figures} ({pct}%)"));
     }
     let filled = ((m.size * BAR_CELLS + m.limit / 2) / m.limit.max(1)).min(BAR_CELLS);
-    let code = if pct > super::findings::NEAR_LIMIT_PERCENT { "31" } else if pct >= 60 { "33" } else { "32" };
+    let code = if pct > super::findings::NEAR_LIMIT_PERCENT {
+        "31"
+    } else if pct >= 60 {
+        "33"
+    } else {
+        "32"
+    };
     let bar = format!("{}{}", out.paint(code, &"█".repeat(filled)), "░".repeat(BAR_CELLS - filled));
     let mut w = vec![bar, format!("{pct}%")];
     w.extend(words(&figures));
@@ -155,7 +161,7 @@ fn permission(out: &mut Out, p: &Permission) {
     out.fill("  ", "    ", &head, None);
     for (i, r) in p.resources.iter().enumerate() {
         let lead = if i == 0 { format!("    {on} ") } else { " ".repeat(5 + on.len()) };
-        out.fill(&lead, &" ".repeat(lead.len()), &[r.clone()], None);
+        out.fill(&lead, &" ".repeat(lead.len()), std::slice::from_ref(r), None);
     }
     if let Some(c) = &p.condition {
         out.fill("    when ", "         ", &words(c), None);
@@ -201,7 +207,7 @@ fn role(out: &mut Out, r: &RoleEntry) {
     out.row("functions", &listed(&r.functions));
     if let Some(s) = &r.size {
         let mut w = size_words(out, &s.inline);
-        if s.outcome == "compacted" {
+        if s.outcome == crate::budget::Outcome::Compacted {
             w.push("(compacted)".into());
         }
         out.row("policy", &w);
@@ -317,10 +323,14 @@ mod tests {
     #[test]
     fn fill_keeps_every_line_within_the_width() {
         let mut out = Out { lines: Vec::new(), color: false, width: 40 };
-        let w: Vec<String> = ["alpha,", "beta,", "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/x:*"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let w: Vec<String> = [
+            "alpha,",
+            "beta,",
+            "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/x:*",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         out.fill("  ", "    ", &w, None);
         assert!(out.lines.iter().all(|l| l.chars().count() <= 40), "{:?}", out.lines);
         assert_eq!(out.lines.concat().replace(' ', ""), w.concat());

@@ -57,8 +57,8 @@ fn load(dir: &Path, label: &str) -> Vec<Case> {
         .map(|d| {
             let name = format!("{label}{}", d.file_name().unwrap().to_string_lossy());
             let text = fs::read_to_string(d.join("service.json")).expect("service.json is readable");
-            let expected_text = fs::read_to_string(d.join("expected.json"))
-                .unwrap_or_else(|e| panic!("{name}: expected.json: {e}"));
+            let expected_text =
+                fs::read_to_string(d.join("expected.json")).unwrap_or_else(|e| panic!("{name}: expected.json: {e}"));
             let expected: Expected =
                 serde_json::from_str(&expected_text).unwrap_or_else(|e| panic!("{name}: expected.json: {e}"));
             Case { name, text, expected }
@@ -77,9 +77,9 @@ fn run(text: &str) -> Result<(), Vec<Diagnostic>> {
         Err(serde_json::from_value(answer["errors"].clone()).expect("errors are diagnostics"))
     };
     if let Ok(input) = serde_json::from_str::<Value>(text) {
-        let direct = synth::synthesize(&input).map(|_| ()).map_err(|errors| {
-            errors.iter().map(|e| e.to_diagnostic()).collect::<Vec<_>>()
-        });
+        let direct = synth::synthesize(&input)
+            .map(|_| ())
+            .map_err(|errors| errors.iter().map(|e| e.to_diagnostic()).collect::<Vec<_>>());
         assert_eq!(direct, through_napi, "synth::synthesize and crate::synthesize disagree");
     }
     through_napi
@@ -133,7 +133,11 @@ fn every_broken_service_is_reported_with_code_path_and_fix() {
     let root = corpus_root();
     let broken = load(&root, "");
     let valid = load(&root.join("valid"), "valid/");
-    assert!(broken.len() >= MIN_CASES, "the corpus has {} broken services, at least {MIN_CASES} expected", broken.len());
+    assert!(
+        broken.len() >= MIN_CASES,
+        "the corpus has {} broken services, at least {MIN_CASES} expected",
+        broken.len()
+    );
 
     let mut failures = Vec::new();
     let mut skipped = Vec::new();
@@ -148,7 +152,8 @@ fn every_broken_service_is_reported_with_code_path_and_fix() {
         let problems = compare(&case.expected.errors, &run(&case.text));
         match &case.expected.known_bug {
             Some(bug) => {
-                let status = if problems.is_empty() { "now passes: remove knownBug".to_string() } else { problems.join("; ") };
+                let status =
+                    if problems.is_empty() { "now passes: remove knownBug".to_string() } else { problems.join("; ") };
                 skipped.push(format!("{} (knownBug: {bug}) -> {status}", case.name));
             }
             None if !problems.is_empty() => {
@@ -175,17 +180,24 @@ fn every_broken_service_is_reported_with_code_path_and_fix() {
 fn statement_hints_match_the_problem() {
     let cases = [
         (json!({ "Effect": "Allow", "Action": "s3:GetObject", "Resource": "my-bucket" }), "!GetAtt MyTable.Arn"),
-        (json!({ "Sid": "read-all", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*" }), "letters and digits in Sid"),
+        (
+            json!({ "Sid": "read-all", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*" }),
+            "letters and digits in Sid",
+        ),
         (json!({ "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*" }), "trust policy"),
         (json!({ "Effect": "Allow", "Action": [], "Resource": "*" }), "at least one entry"),
         (json!({ "Effect": "allow", "Action": "s3:GetObject", "Resource": "*" }), "set Effect to Allow or Deny"),
         (json!({ "Effect": "Allow", "Action": "GetObject", "Resource": "*" }), "service:Action"),
         (json!({ "Effect": "Allow", "Action": "s3:GetObject" }), "exactly one of Resource/NotResource"),
-        (json!({ "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": "x" }), "Condition as an object"),
+        (
+            json!({ "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": "x" }),
+            "Condition as an object",
+        ),
         (json!("s3:GetObject"), "as an object with Effect, Action and Resource"),
     ];
     for (statement, hint) in cases {
-        let input = super::service(json!({ "iam": { "role": { "statements": [statement.clone()] } } }), json!({ "a": {} }));
+        let input =
+            super::service(json!({ "iam": { "role": { "statements": [statement.clone()] } } }), json!({ "a": {} }));
         let errs = super::errors(&input);
         assert_eq!(errs[0].code, "IAM_SYNTH_INVALID_STATEMENT", "{statement}");
         assert!(errs[0].hint.contains(hint), "{statement}: hint {:?} lacks {hint:?}", errs[0].hint);

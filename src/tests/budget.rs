@@ -4,7 +4,8 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
 
-use crate::budget::{self, compact, Mode};
+use crate::budget::{self, compact, Outcome};
+use crate::model::PolicySize as Mode;
 use crate::policy::canonical;
 use crate::size::{document_size, INLINE_LIMIT, MANAGED_LIMIT};
 
@@ -31,7 +32,13 @@ fn tuples(statements: &[Value]) -> BTreeSet<String> {
         }
         for a in list(&s["Action"]) {
             for r in list(&s["Resource"]) {
-                out.insert(format!("{}|{}|{}|{}", canonical(&s["Effect"]), canonical(&a), canonical(&r), s.get("Condition").map(canonical).unwrap_or_default()));
+                out.insert(format!(
+                    "{}|{}|{}|{}",
+                    canonical(&s["Effect"]),
+                    canonical(&a),
+                    canonical(&r),
+                    s.get("Condition").map(canonical).unwrap_or_default()
+                ));
             }
         }
     }
@@ -49,7 +56,9 @@ fn role(statements: Vec<Value>) -> Value {
 fn stream(i: usize) -> Value {
     allow(
         json!(["dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:DescribeStream", "dynamodb:ListStreams"]),
-        json!([format!("arn:aws:dynamodb:us-east-1:123456789012:table/table-number-{i:04}/stream/2024-01-01T00:00:00.000")]),
+        json!([format!(
+            "arn:aws:dynamodb:us-east-1:123456789012:table/table-number-{i:04}/stream/2024-01-01T00:00:00.000"
+        )]),
     )
 }
 
@@ -76,7 +85,10 @@ fn statements_differing_only_in_resources_merge() {
 fn statements_differing_only_in_actions_merge() {
     let a = allow(json!(["sqs:SendMessage"]), json!(["arn:aws:sqs:us-east-1:1:q"]));
     let b = allow(json!(["sqs:GetQueueUrl"]), json!("arn:aws:sqs:us-east-1:1:q"));
-    assert_eq!(compact(&[a, b]), vec![allow(json!(["sqs:SendMessage", "sqs:GetQueueUrl"]), json!(["arn:aws:sqs:us-east-1:1:q"]))]);
+    assert_eq!(
+        compact(&[a, b]),
+        vec![allow(json!(["sqs:SendMessage", "sqs:GetQueueUrl"]), json!(["arn:aws:sqs:us-east-1:1:q"]))]
+    );
 }
 
 #[test]
@@ -86,7 +98,8 @@ fn no_merge_across_effect_condition_or_not_shapes() {
     let cond = json!({ "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": ["arn:aws:s3:::c"], "Condition": { "Bool": { "aws:SecureTransport": "true" } } });
     let not_action = json!({ "Effect": "Allow", "NotAction": ["s3:GetObject"], "Resource": ["arn:aws:s3:::d"] });
     let not_action2 = json!({ "Effect": "Allow", "NotAction": ["s3:GetObject"], "Resource": ["arn:aws:s3:::e"] });
-    let with_sid = json!({ "Sid": "Keep", "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": ["arn:aws:s3:::f"] });
+    let with_sid =
+        json!({ "Sid": "Keep", "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": ["arn:aws:s3:::f"] });
     let input = vec![a.clone(), deny.clone(), cond.clone(), not_action.clone(), not_action2.clone(), with_sid.clone()];
     assert_eq!(compact(&input), input);
 }
@@ -103,7 +116,7 @@ fn a_role_that_fits_is_untouched() {
     let (out, policies, sizes, warnings) = budget::apply("R", r.clone(), Mode::Compact).unwrap();
     assert_eq!(out, r);
     assert!(policies.is_empty() && warnings.is_empty());
-    assert_eq!(sizes.outcome, "fits");
+    assert_eq!(sizes.outcome, Outcome::Fits);
     assert_eq!(sizes.inline.size, document_size(&(0..10).map(stream).collect::<Vec<_>>()));
 }
 
@@ -113,7 +126,7 @@ fn compaction_brings_a_role_under_the_limit_and_says_so() {
     assert!(document_size(&statements) > INLINE_LIMIT);
     let (out, policies, sizes, warnings) = budget::apply("R", role(statements.clone()), Mode::Compact).unwrap();
     assert!(policies.is_empty());
-    assert_eq!(sizes.outcome, "compacted");
+    assert_eq!(sizes.outcome, Outcome::Compacted);
     assert!(sizes.inline.size <= INLINE_LIMIT);
     assert_eq!(warning_codes(&serde_json::to_value(&warnings).unwrap()), vec!["IAM_SYNTH_POLICY_COMPACTED"]);
     let after = statements_of(&out);
@@ -122,14 +135,17 @@ fn compaction_brings_a_role_under_the_limit_and_says_so() {
 
 fn distinct(i: usize) -> Value {
     // different actions and resources: nothing merges
-    allow(json!([format!("service{i}:ActionNumber{i}")]), json!([format!("arn:aws:service{i}:us-east-1:123456789012:resource/a-long-resource-name-{i:04}")]))
+    allow(
+        json!([format!("service{i}:ActionNumber{i}")]),
+        json!([format!("arn:aws:service{i}:us-east-1:123456789012:resource/a-long-resource-name-{i:04}")]),
+    )
 }
 
 #[test]
 fn what_compaction_cannot_fit_is_split_into_managed_policies() {
     let statements: Vec<Value> = (0..200).map(distinct).collect();
     let (out, policies, sizes, warnings) = budget::apply("R", role(statements.clone()), Mode::Compact).unwrap();
-    assert_eq!(sizes.outcome, "split");
+    assert_eq!(sizes.outcome, Outcome::Split);
     assert!(sizes.inline.size <= INLINE_LIMIT);
     assert!(!policies.is_empty());
     for (i, (id, p)) in policies.iter().enumerate() {
@@ -154,7 +170,7 @@ fn what_compaction_cannot_fit_is_split_into_managed_policies() {
 fn split_mode_does_not_compact_first() {
     let statements: Vec<Value> = (0..60).map(stream).collect();
     let (_, policies, sizes, warnings) = budget::apply("R", role(statements), Mode::Split).unwrap();
-    assert_eq!(sizes.outcome, "split");
+    assert_eq!(sizes.outcome, Outcome::Split);
     assert!(!policies.is_empty());
     assert_eq!(warning_codes(&serde_json::to_value(&warnings).unwrap()), vec!["IAM_SYNTH_POLICY_SPLIT"]);
 }
@@ -162,7 +178,10 @@ fn split_mode_does_not_compact_first() {
 #[test]
 fn error_mode_refuses_with_a_report_of_the_largest_statements() {
     let mut statements: Vec<Value> = (0..200).map(distinct).collect();
-    statements[7] = allow(json!(["s3:GetObject"]), json!((0..30).map(|i| format!("arn:aws:s3:::bucket-{i}/*")).collect::<Vec<_>>()));
+    statements[7] = allow(
+        json!(["s3:GetObject"]),
+        json!((0..30).map(|i| format!("arn:aws:s3:::bucket-{i}/*")).collect::<Vec<_>>()),
+    );
     let err = budget::apply("R", role(statements), Mode::Error).unwrap_err();
     assert_eq!(err.code(), "IAM_SYNTH_POLICY_TOO_LARGE");
     let text = err.to_string();
@@ -182,7 +201,10 @@ fn more_than_ten_managed_policies_is_an_error() {
 #[test]
 fn functions_and_mappings_depend_on_the_split_policies() {
     // one big shared role: 200 statements of the provider
-    let input = service(json!({ "iam": { "role": { "statements": (0..200).map(distinct).collect::<Vec<_>>() } } }), json!({ "api": {} }));
+    let input = service(
+        json!({ "iam": { "role": { "statements": (0..200).map(distinct).collect::<Vec<_>>() } } }),
+        json!({ "api": {} }),
+    );
     let p = plan(&input);
     assert!(p["managedPolicies"].as_object().unwrap().keys().all(|k| k.starts_with("IamRoleLambdaExecutionPolicy")));
     let deps = &p["functions"]["api"]["dependsOn"]["prepend"];
@@ -230,8 +252,9 @@ fn compaction_and_split_preserve_the_granted_tuples() {
         let statements: Vec<Value> = (0..count)
             .map(|_| {
                 let actions: Vec<String> = (0..1 + next(3)).map(|_| format!("svc{}:Act{}", next(4), next(5))).collect();
-                let resources: Vec<String> =
-                    (0..1 + next(3)).map(|_| format!("arn:aws:svc:us-east-1:123456789012:res/long-resource-name-{}", next(40))).collect();
+                let resources: Vec<String> = (0..1 + next(3))
+                    .map(|_| format!("arn:aws:svc:us-east-1:123456789012:res/long-resource-name-{}", next(40)))
+                    .collect();
                 let mut s = allow(json!(actions), json!(resources));
                 match next(10) {
                     0 => s["Effect"] = json!("Deny"),
@@ -268,7 +291,9 @@ fn the_resource_limit_option_takes_warn_or_error_and_travels_in_the_plan() {
         // one dedicated role, and the framework's shared role it replaces: nothing added
         assert_eq!(plan(&input)["resourceBudget"], json!({ "added": 0, "strictness": strictness }));
     }
-    let p = plan(&with_functions(json!({ "a": { "iam": { "role": { "statements": [] } } }, "b": { "iam": { "role": { "statements": [] } } }, "c": {} })));
+    let p = plan(&with_functions(
+        json!({ "a": { "iam": { "role": { "statements": [] } } }, "b": { "iam": { "role": { "statements": [] } } }, "c": {} }),
+    ));
     // the shared role stays for c: two roles added
     assert_eq!(p["resourceBudget"], json!({ "added": 2, "strictness": "warn" }));
     let mut input = with_functions(json!({ "a": {} }));

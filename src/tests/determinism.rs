@@ -82,7 +82,11 @@ fn the_same_service_gives_byte_identical_output() {
 fn reordering_keys_that_carry_no_order_gives_the_same_output() {
     let original = service();
     let reordered = reorder(&original, "");
-    assert_ne!(serde_json::to_string(&original).unwrap(), serde_json::to_string(&reordered).unwrap(), "the test must reorder something");
+    assert_ne!(
+        serde_json::to_string(&original).unwrap(),
+        serde_json::to_string(&reordered).unwrap(),
+        "the test must reorder something"
+    );
     assert_eq!(plan_text(&reordered), plan_text(&original));
 }
 

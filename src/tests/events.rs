@@ -20,15 +20,24 @@ fn websocket() -> Value {
 }
 
 fn dynamodb(resources: Value) -> Value {
-    allow(&["dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:DescribeStream", "dynamodb:ListStreams"], resources)
+    allow(
+        &["dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:DescribeStream", "dynamodb:ListStreams"],
+        resources,
+    )
 }
 
 fn kinesis(resources: Value) -> Value {
-    allow(&["kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:DescribeStream", "kinesis:ListStreams"], resources)
+    allow(
+        &["kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:DescribeStream", "kinesis:ListStreams"],
+        resources,
+    )
 }
 
 fn kinesis_consumer(resources: Value) -> Value {
-    allow(&["kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:DescribeStreamSummary", "kinesis:ListShards"], resources)
+    allow(
+        &["kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:DescribeStreamSummary", "kinesis:ListShards"],
+        resources,
+    )
 }
 
 fn subscribe(resources: Value) -> Value {
@@ -172,7 +181,8 @@ fn stream_statements_of_one_function_come_in_framework_order() {
 #[test]
 fn consumer_true_refers_to_the_normalized_consumer_logical_id() {
     let s = arn("kinesis", "stream/my_stream");
-    let p = plan(&with_functions(json!({ "my-fn": { "events": [{ "stream": { "arn": s.clone(), "consumer": true } }] } })));
+    let p =
+        plan(&with_functions(json!({ "my-fn": { "events": [{ "stream": { "arn": s.clone(), "consumer": true } }] } })));
     assert_json(
         shared_statements(&p),
         after_canonical_logs(vec![
@@ -288,7 +298,9 @@ fn mq_event(kind: &str, broker: &str, secret: &str) -> Value {
 fn activemq_always_grants_secrets_broker_and_ec2() {
     let (b1, s1) = (arn("mq", "broker:b1:b-1"), arn("secretsmanager", "secret:mq1"));
     let (b2, s2) = (arn("mq", "broker:b2:b-2"), arn("secretsmanager", "secret:mq2"));
-    let p = plan(&with_functions(json!({ "a": { "events": [mq_event("activemq", &b1, &s1), mq_event("activemq", &b2, &s2)] } })));
+    let p = plan(&with_functions(
+        json!({ "a": { "events": [mq_event("activemq", &b1, &s1), mq_event("activemq", &b2, &s2)] } }),
+    ));
     assert_json(
         shared_statements(&p),
         after_canonical_logs(vec![secrets(json!([s1, s2])), broker(json!([b1, b2])), ec2()]),
@@ -314,9 +326,15 @@ fn all_activemq_statements_come_before_rabbitmq_ones() {
     assert_json(
         shared_statements(&p),
         after_canonical_logs(vec![
-            secrets(json!([as_])), broker(json!([ab])), ec2(),
-            secrets(json!([rs])), broker(json!([rb])), ec2(),
-            secrets(json!([cs])), broker(json!([cb])), ec2(),
+            secrets(json!([as_])),
+            broker(json!([ab])),
+            ec2(),
+            secrets(json!([rs])),
+            broker(json!([rb])),
+            ec2(),
+            secrets(json!([cs])),
+            broker(json!([cb])),
+            ec2(),
         ]),
     );
 }
@@ -333,7 +351,10 @@ fn msk_grants_the_cluster_statement_and_ec2() {
     ] } })));
     assert_json(
         shared_statements(&p),
-        after_canonical_logs(vec![allow(&["kafka:DescribeCluster", "kafka:GetBootstrapBrokers"], json!([c1, c2])), ec2()]),
+        after_canonical_logs(vec![
+            allow(&["kafka:DescribeCluster", "kafka:GetBootstrapBrokers"], json!([c1, c2])),
+            ec2(),
+        ]),
     );
 }
 

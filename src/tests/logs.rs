@@ -103,7 +103,8 @@ fn the_deny_stays_when_the_functions_that_log_left_for_roles_of_their_own() {
     // Differential seed 190: `b` alone on the shared role, without logs, with a cloudFront event
     // (logs on every group); the framework's Deny (there because `a` logs) must stay, or `b` could
     // write the logs it disabled.
-    let edge = json!([{ "cloudFront": { "eventType": "viewer-request", "origin": "s3://bucket.s3.amazonaws.com/files" } }]);
+    let edge =
+        json!([{ "cloudFront": { "eventType": "viewer-request", "origin": "s3://bucket.s3.amazonaws.com/files" } }]);
     let p = plan(&with_functions(json!({
         "a": { "iam": { "role": { "statements": [] } } },
         "b": { "disableLogs": true, "events": edge }
@@ -204,7 +205,9 @@ fn without_a_configured_group_the_plan_assumes_no_logging_config() {
 fn a_compiled_lambda_without_log_group_writes_to_the_default_group_and_is_granted_it() {
     // Serverless 3.40.0 compiles no LoggingConfig: every function writes to /aws/lambda/<name>.
     let input = with_compiled(
-        dedicated(json!({ "a": own(json!({ "logs": { "logGroup": "/custom/a" } })), "b": own(json!({})), "c": own(json!({})) })),
+        dedicated(
+            json!({ "a": own(json!({ "logs": { "logGroup": "/custom/a" } })), "b": own(json!({})), "c": own(json!({})) }),
+        ),
         json!({ "a": null, "b": null, "c": null }),
     );
     let p = plan(&input);
@@ -230,7 +233,9 @@ fn a_compiled_lambda_without_log_group_writes_to_the_default_group_and_is_grante
 fn a_compiled_log_group_wins_over_the_configuration() {
     // osls: a function's own `logs` replaces provider.logs.lambda, so `b` has no LogGroup.
     let input = with_compiled(
-        dedicated(json!({ "a": own(json!({ "logs": { "logGroup": "/custom/a" } })), "b": own(json!({ "logs": { "logFormat": "JSON" } })) })),
+        dedicated(
+            json!({ "a": own(json!({ "logs": { "logGroup": "/custom/a" } })), "b": own(json!({ "logs": { "logFormat": "JSON" } })) }),
+        ),
         json!({ "a": "/custom/a", "b": null }),
     );
     let p = plan(&input);
@@ -249,7 +254,10 @@ fn disable_logs_denies_the_group_the_function_uses() {
     let p = plan(&input);
     let statements = &p["roles"]["AIamRoleLambdaExecution"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"];
     let denied = json!([log_arn("/aws/lambda/svc-dev-a", ":*:*")]);
-    assert_json(statements[1].clone(), json!({ "Effect": "Deny", "Action": ["logs:PutLogEvents"], "Resource": denied }));
+    assert_json(
+        statements[1].clone(),
+        json!({ "Effect": "Deny", "Action": ["logs:PutLogEvents"], "Resource": denied }),
+    );
 }
 
 // X-Ray on a dedicated role from the compiled Lambda's TracingConfig (another plugin's setting)

@@ -1,5 +1,5 @@
 //! Unit tests of the engine, driven through its public entry points `synth::synthesize` and
-//! `synth::reconcile`.
+//! `reconcile::reconcile`.
 //!
 //! Every expected value is written by hand from /work/shared/docs/iam-behaviour.md (§1-§4, §6) and
 //! the reading of Serverless 3.40.0's source (the "v3 notes"). Where the engine disagrees with those
@@ -17,8 +17,9 @@ use crate::synth;
 mod broken;
 mod budget;
 mod determinism;
-mod fuzz;
 mod events;
+mod fuzz;
+mod layers;
 mod logs;
 mod order;
 mod permissions;
@@ -56,10 +57,7 @@ pub fn with_functions(functions: Value) -> Value {
 pub fn plan(input: &Value) -> Value {
     match synth::synthesize(input) {
         Ok(p) => serde_json::to_value(p).expect("the plan serializes"),
-        Err(errors) => panic!(
-            "synthesize failed: {:#?}",
-            errors.iter().map(|e| e.to_diagnostic()).collect::<Vec<_>>()
-        ),
+        Err(errors) => panic!("synthesize failed: {:#?}", errors.iter().map(|e| e.to_diagnostic()).collect::<Vec<_>>()),
     }
 }
 
@@ -71,15 +69,12 @@ pub fn errors(input: &Value) -> Vec<Diagnostic> {
     }
 }
 
-/// `synth::reconcile` on `{plan, sharedRole, resources}`, as JSON.
+/// `reconcile::reconcile` on `{plan, sharedRole, resources}`, as JSON.
 pub fn reconcile(plan: &Value, shared_role: Value, resources: Value) -> Value {
     let request = json!({ "plan": plan, "sharedRole": shared_role, "resources": resources });
-    match synth::reconcile(&request) {
+    match crate::reconcile::reconcile(&request) {
         Ok(r) => serde_json::to_value(r).expect("the reconciliation serializes"),
-        Err(errors) => panic!(
-            "reconcile failed: {:#?}",
-            errors.iter().map(|e| e.to_diagnostic()).collect::<Vec<_>>()
-        ),
+        Err(errors) => panic!("reconcile failed: {:#?}", errors.iter().map(|e| e.to_diagnostic()).collect::<Vec<_>>()),
     }
 }
 
@@ -113,9 +108,9 @@ pub fn shared_principals(plan: &Value) -> Value {
 
 /// `frameworkSharedRole.statements`: what Serverless 3.40.0 would write.
 pub fn framework_statements(plan: &Value) -> Value {
-    plan.pointer("/frameworkSharedRole/statements")
-        .cloned()
-        .unwrap_or_else(|| panic!("the plan has no frameworkSharedRole: {}", serde_json::to_string_pretty(plan).unwrap()))
+    plan.pointer("/frameworkSharedRole/statements").cloned().unwrap_or_else(|| {
+        panic!("the plan has no frameworkSharedRole: {}", serde_json::to_string_pretty(plan).unwrap())
+    })
 }
 
 /// The plan of one function.

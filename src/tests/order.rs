@@ -232,7 +232,15 @@ fn event_compilers_are_compiler_major_across_functions() {
     assert_json(
         shared_statements(&p),
         after_canonical_logs(vec![
-            allow(&["dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:DescribeStream", "dynamodb:ListStreams"], json!([DDB])),
+            allow(
+                &[
+                    "dynamodb:GetRecords",
+                    "dynamodb:GetShardIterator",
+                    "dynamodb:DescribeStream",
+                    "dynamodb:ListStreams",
+                ],
+                json!([DDB]),
+            ),
             allow(&["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], json!([QUEUE])),
         ]),
     );

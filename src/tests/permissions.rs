@@ -131,10 +131,7 @@ fn duplicates_pushed_after_the_last_kms_or_xray_step_survive() {
         "b": { "onError": TOPIC },
         "c": { "onError": TOPIC }
     })));
-    assert_json(
-        shared_statements(&p),
-        after_canonical_logs(vec![kms(KEY_F), sns_publish(TOPIC), sns_publish(TOPIC)]),
-    );
+    assert_json(shared_statements(&p), after_canonical_logs(vec![kms(KEY_F), sns_publish(TOPIC), sns_publish(TOPIC)]));
 }
 
 #[test]
@@ -305,7 +302,10 @@ fn on_success_comes_before_on_failure_whatever_the_key_order() {
     })));
     assert_json(
         shared_statements(&p),
-        after_canonical_logs(vec![destination("sqs:SendMessage", json!(QUEUE)), destination("sns:Publish", json!(TOPIC))]),
+        after_canonical_logs(vec![
+            destination("sqs:SendMessage", json!(QUEUE)),
+            destination("sns:Publish", json!(TOPIC)),
+        ]),
     );
 }
 
@@ -327,7 +327,10 @@ fn equal_object_targets_are_granted_each_time() {
     })));
     assert_json(
         shared_statements(&p),
-        after_canonical_logs(vec![destination("sqs:SendMessage", json!(QUEUE)), destination("sqs:SendMessage", json!(QUEUE))]),
+        after_canonical_logs(vec![
+            destination("sqs:SendMessage", json!(QUEUE)),
+            destination("sqs:SendMessage", json!(QUEUE)),
+        ]),
     );
 }
 

@@ -325,7 +325,8 @@ fn added_warnings(input: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
-const LIFT_STATEMENT: &str = r#"{ "Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": "arn:aws:sqs:us-east-1:1:lift" }"#;
+const LIFT_STATEMENT: &str =
+    r#"{ "Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": "arn:aws:sqs:us-east-1:1:lift" }"#;
 
 #[test]
 fn added_provider_statements_are_reported_only_for_roles_that_do_not_inherit_them() {
@@ -346,7 +347,13 @@ fn added_provider_statements_are_reported_only_for_roles_that_do_not_inherit_the
     let found = added_warnings(&with_configured(input, before));
     assert_eq!(found.len(), 2, "{found:?}");
     assert_eq!(found[0].0, "provider.iam.role.statements");
-    assert!(found[0].1.contains("sqs:SendMessage on arn:aws:sqs:us-east-1:1:lift), which the role of function 'a' does not inherit"), "{}", found[0].1);
+    assert!(
+        found[0].1.contains(
+            "sqs:SendMessage on arn:aws:sqs:us-east-1:1:lift), which the role of function 'a' does not inherit"
+        ),
+        "{}",
+        found[0].1
+    );
     assert_eq!(found[1].0, "provider.iam.role.managedPolicies");
     assert!(found[1].1.contains("which the roles of functions 'a', 'b' do not get"), "{}", found[1].1);
 }
@@ -366,7 +373,10 @@ fn in_per_function_mode_added_provider_settings_reach_every_role() {
 fn added_legacy_statements_never_reach_roles_of_their_own_when_provider_iam_is_set() {
     let statement: Value = serde_json::from_str(LIFT_STATEMENT).unwrap();
     let inheriting = json!({ "iam": { "inheritStatements": true, "role": { "statements": [] } } });
-    let input = service(json!({ "iam": { "role": { "name": "r" } }, "iamRoleStatements": [statement] }), json!({ "a": inheriting }));
+    let input = service(
+        json!({ "iam": { "role": { "name": "r" } }, "iamRoleStatements": [statement] }),
+        json!({ "a": inheriting }),
+    );
     let found = added_warnings(&with_configured(input, json!({ "provider.iamRoleStatements": 0 })));
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0, "provider.iamRoleStatements");

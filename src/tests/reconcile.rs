@@ -69,10 +69,7 @@ fn unknown_statement_on_the_compiled_shared_role_is_kept_and_warned_about() {
     let extra = json!({ "Effect": "Allow", "Action": ["ssm:GetParameter"], "Resource": "arn:aws:ssm:us-east-1:123456789012:parameter/x" });
     let compiled = compiled_shared_role(after_canonical_logs(vec![sqs_read(json!([QUEUE])), extra.clone()]));
     let r = reconcile(&p, compiled, json!({}));
-    assert_json(
-        statements_of(&r["roles"][SHARED]),
-        after_canonical_logs(vec![sqs_read(json!([QUEUE])), extra]),
-    );
+    assert_json(statements_of(&r["roles"][SHARED]), after_canonical_logs(vec![sqs_read(json!([QUEUE])), extra]));
     assert_eq!(warning_codes(&r["warnings"]), vec!["IAM_SYNTH_UNKNOWN_STATEMENT"]);
 }
 

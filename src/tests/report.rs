@@ -41,10 +41,8 @@ fn every_function_with_its_role_and_where_it_comes_from() {
     let (r, findings) = run(&mixed(), json!({}));
     assert_eq!(findings, 0);
     let fns = r["functions"].as_array().unwrap();
-    let summary: Vec<(&str, &Value, &str)> = fns
-        .iter()
-        .map(|f| (f["function"].as_str().unwrap(), &f["role"], f["roleSource"].as_str().unwrap()))
-        .collect();
+    let summary: Vec<(&str, &Value, &str)> =
+        fns.iter().map(|f| (f["function"].as_str().unwrap(), &f["role"], f["roleSource"].as_str().unwrap())).collect();
     assert_eq!(
         summary,
         vec![
@@ -74,10 +72,8 @@ fn every_function_with_its_role_and_where_it_comes_from() {
 
 #[test]
 fn a_custom_role_defined_in_resources_shows_its_permissions() {
-    let mut input = service(
-        json!({}),
-        json!({ "worker": { "name": "svc-dev-worker", "events": [], "role": "WorkerRole" } }),
-    );
+    let mut input =
+        service(json!({}), json!({ "worker": { "name": "svc-dev-worker", "events": [], "role": "WorkerRole" } }));
     input["resources"] = json!({ "Resources": { "WorkerRole": { "Type": "AWS::IAM::Role", "Properties": {
         "RoleName": "worker",
         "Policies": [{ "PolicyName": "p", "PolicyDocument": { "Statement": [
@@ -98,9 +94,8 @@ fn a_custom_role_defined_in_resources_shows_its_permissions() {
 
 #[test]
 fn findings_name_the_statement_and_every_role_it_is_in() {
-    let functions: serde_json::Map<String, Value> = (1..=5)
-        .map(|i| (format!("f{i}"), json!({ "name": format!("svc-dev-f{i}"), "events": [] })))
-        .collect();
+    let functions: serde_json::Map<String, Value> =
+        (1..=5).map(|i| (format!("f{i}"), json!({ "name": format!("svc-dev-f{i}"), "events": [] }))).collect();
     let input = service(
         json!({ "iam": { "role": { "mode": "perFunction", "statements": [
             { "Effect": "Allow", "Action": ["dynamodb:*"], "Resource": "arn:aws:dynamodb:us-east-1:1:table/t" },
@@ -110,8 +105,10 @@ fn findings_name_the_statement_and_every_role_it_is_in() {
     );
     let (r, findings) = run(&input, json!({}));
     let f = r["findings"].as_array().unwrap();
-    let brief: Vec<(&str, &str, usize)> =
-        f.iter().map(|x| (x["code"].as_str().unwrap(), x["path"].as_str().unwrap(), x["roles"].as_array().unwrap().len())).collect();
+    let brief: Vec<(&str, &str, usize)> = f
+        .iter()
+        .map(|x| (x["code"].as_str().unwrap(), x["path"].as_str().unwrap(), x["roles"].as_array().unwrap().len()))
+        .collect();
     assert_eq!(
         brief,
         vec![
@@ -133,7 +130,8 @@ fn findings_name_the_statement_and_every_role_it_is_in() {
 
 #[test]
 fn a_role_over_80_percent_of_its_limit_is_a_finding() {
-    let resources: Vec<Value> = (0..150).map(|i| json!(format!("arn:aws:s3:::bucket-with-a-long-name-number-{i:03}/*"))).collect();
+    let resources: Vec<Value> =
+        (0..150).map(|i| json!(format!("arn:aws:s3:::bucket-with-a-long-name-number-{i:03}/*"))).collect();
     let input = service(
         json!({ "iam": { "role": { "statements": [{ "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": resources }] } } }),
         json!({ "hello": { "name": "svc-dev-hello", "events": [] } }),

@@ -17,7 +17,7 @@ fn wiring(lambda: &str, source: &str, role: Value, resource: Value, framework: V
         "role": role,
         "roleResource": resource,
         "frameworkRoleResource": framework,
-        "dependsOn": { "prepend": [], "remove": [] }
+        "dependsOn": { "prepend": [] }
     })
 }
 
@@ -46,7 +46,10 @@ fn arn_role_is_used_as_is_without_a_role_resource() {
 #[test]
 fn logical_id_role_becomes_get_att_and_its_role_resource() {
     let p = with_function_role(json!("MyRole"));
-    assert_json(function(&p, "a"), wiring("ALambdaFunction", "custom", get_att("MyRole"), json!("MyRole"), json!("MyRole")));
+    assert_json(
+        function(&p, "a"),
+        wiring("ALambdaFunction", "custom", get_att("MyRole"), json!("MyRole"), json!("MyRole")),
+    );
 }
 
 #[test]
@@ -102,7 +105,7 @@ fn dedicated_role_is_put_first_in_depends_on() {
             "role": get_att("AIamRoleLambdaExecution"),
             "roleResource": "AIamRoleLambdaExecution",
             "frameworkRoleResource": SHARED,
-            "dependsOn": { "prepend": ["AIamRoleLambdaExecution"], "remove": [] }
+            "dependsOn": { "prepend": ["AIamRoleLambdaExecution"] }
         }),
     );
 }
@@ -134,7 +137,10 @@ fn provider_iam_role_logical_id_is_wired_like_a_function_role() {
 fn provider_iam_role_intrinsic_is_an_existing_role() {
     let role = json!({ "Fn::GetAtt": ["ProvidedRole", "Arn"] });
     let p = plan(&service(json!({ "iam": { "role": role.clone() } }), json!({ "a": {} })));
-    assert_json(function(&p, "a"), wiring("ALambdaFunction", "custom", role, json!("ProvidedRole"), json!("ProvidedRole")));
+    assert_json(
+        function(&p, "a"),
+        wiring("ALambdaFunction", "custom", role, json!("ProvidedRole"), json!("ProvidedRole")),
+    );
     assert!(p["roles"].get(SHARED).is_none());
     assert_eq!(p["frameworkSharedRole"], Value::Null);
 }
@@ -194,7 +200,10 @@ fn provider_iam_role_beats_provider_role() {
 #[test]
 fn function_role_beats_provider_iam_role() {
     let p = plan(&service(json!({ "iam": { "role": ROLE_ARN } }), json!({ "a": { "role": "MyRole" }, "b": {} })));
-    assert_json(function(&p, "a"), wiring("ALambdaFunction", "custom", get_att("MyRole"), json!("MyRole"), json!("MyRole")));
+    assert_json(
+        function(&p, "a"),
+        wiring("ALambdaFunction", "custom", get_att("MyRole"), json!("MyRole"), json!("MyRole")),
+    );
     assert_json(function(&p, "b"), wiring("BLambdaFunction", "custom", json!(ROLE_ARN), Value::Null, Value::Null));
 }
 
@@ -278,7 +287,10 @@ fn unused_shared_role_is_kept_with_a_warning_when_resources_refer_to_it() {
     let p = plan(&input);
     let kept = shared_role(&p);
     let statements = statements_of(kept);
-    assert!(statements.as_array().unwrap().contains(&provider_statement), "keeps the provider statements: {statements}");
+    assert!(
+        statements.as_array().unwrap().contains(&provider_statement),
+        "keeps the provider statements: {statements}"
+    );
     assert!(
         !statements.to_string().contains("sqs:ReceiveMessage"),
         "holds no permission of a function running elsewhere: {statements}"
@@ -302,7 +314,11 @@ fn per_function_mode_honours_role_naming_the_shared_role() {
         assert_eq!(function(&p, "onShared")["role"], json!({ "Fn::GetAtt": [SHARED, "Arn"] }));
         assert_eq!(function(&p, "own")["roleSource"], "dedicated");
         let roles = p["roles"].as_object().unwrap();
-        assert!(roles.contains_key(SHARED), "the shared role is kept for onShared: {:?}", roles.keys().collect::<Vec<_>>());
+        assert!(
+            roles.contains_key(SHARED),
+            "the shared role is kept for onShared: {:?}",
+            roles.keys().collect::<Vec<_>>()
+        );
         assert!(!roles.contains_key("OnSharedIamRoleLambdaExecution"));
         let as_written = json!({ "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::b/*" });
         assert!(statements_of(&roles[SHARED]).as_array().unwrap().contains(&as_written));
@@ -347,7 +363,10 @@ fn statements_key_present_without_a_value_still_asks_for_a_dedicated_role() {
         let statements = statements_of(&p["roles"][id.as_str()]);
         // the function's logs and nothing else
         assert_eq!(statements.as_array().unwrap().len(), 1, "{key}: {statements}");
-        assert_eq!(statements[0]["Action"], json!(["logs:CreateLogStream", "logs:CreateLogGroup", "logs:PutLogEvents"]));
+        assert_eq!(
+            statements[0]["Action"],
+            json!(["logs:CreateLogStream", "logs:CreateLogGroup", "logs:PutLogEvents"])
+        );
     }
     assert_eq!(function(&p, "plain")["role"], json!({ "Fn::GetAtt": [SHARED, "Arn"] }));
 }

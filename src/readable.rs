@@ -86,9 +86,27 @@ fn substitute(template: &str, vars: &Map<String, Value>) -> String {
     out
 }
 
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `3 roles`, `1 role`: the count with separators and the word that fits it.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::readable;
+    use super::{readable, thousands};
     use serde_json::json;
 
     #[test]
@@ -106,7 +124,9 @@ mod tests {
             "arn:aws:s3:::${Bucket}/*"
         );
         assert_eq!(
-            readable(&json!({ "Fn::Join": ["", ["arn:", { "Ref": "AWS::Partition" }, ":s3:::", { "Ref": "Bucket" }]] })),
+            readable(
+                &json!({ "Fn::Join": ["", ["arn:", { "Ref": "AWS::Partition" }, ":s3:::", { "Ref": "Bucket" }]] })
+            ),
             "arn:${AWS::Partition}:s3:::${Bucket}"
         );
         assert_eq!(readable(&json!({ "Fn::ImportValue": "shared-TableArn" })), "${ImportValue shared-TableArn}");
@@ -120,5 +140,13 @@ mod tests {
         assert_eq!(readable(&json!(3)), "3");
         // a Sub variable not given stays as written
         assert_eq!(readable(&json!({ "Fn::Sub": ["${A}-${B}", { "A": "x" }] })), "x-${B}");
+    }
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(10240), "10,240");
+        assert_eq!(thousands(1234567), "1,234,567");
     }
 }

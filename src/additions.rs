@@ -8,9 +8,9 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::error::Diagnostic;
 use crate::model::{Function, Mode, Service};
 use crate::readable::readable;
+use crate::warning::Warning;
 
 /// The provider lists a plugin may append to, with the path the user knows them by.
 const STATEMENT_LISTS: [&str; 2] = ["provider.iam.role.statements", "provider.iamRoleStatements"];
@@ -72,18 +72,10 @@ fn roles_of(keys: &[&str], singular: &'static str, plural: &'static str) -> Stri
     }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
-
 /// Warnings for what other plugins appended to the provider's IAM settings that the dedicated
 /// roles of `dedicated` do not get: statements they do not inherit (iam-behaviour.md §5.3) and, in
 /// shared mode, managed policies (only perFunction mode gives dedicated roles the provider's).
-pub fn provider_additions(svc: &Service, dedicated: &[&Function]) -> Vec<Diagnostic> {
+pub fn provider_additions(svc: &Service, dedicated: &[&Function]) -> Vec<Warning> {
     let mut out = Vec::new();
     if dedicated.is_empty() {
         return out;
@@ -100,21 +92,12 @@ pub fn provider_additions(svc: &Service, dedicated: &[&Function]) -> Vec<Diagnos
             continue;
         }
         let texts: Vec<String> = items.iter().map(statement_text).collect();
-        let hint = if path == inheritable {
-            "if they need them, set iam.inheritStatements: true on those functions (or custom.serverless-iam-roles-per-function.defaultInherit: true), or add what each needs to its iam.role.statements"
-        } else {
-            "roles of their own inherit provider.iam.role.statements only: if they need these, add them to their iam.role.statements"
-        };
-        out.push(Diagnostic {
-            code: "IAM_SYNTH_PROVIDER_IAM_ADDED".into(),
+        out.push(Warning::ProviderStatementsAdded {
             path: path.into(),
-            message: format!(
-                "another plugin added {} to {path} ({}), which {} not inherit",
-                plural(items.len(), "statement", "statements"),
-                list_text(&texts),
-                roles_of(&missing, "does", "do")
-            ),
-            hint: hint.into(),
+            count: items.len(),
+            items: list_text(&texts),
+            roles: roles_of(&missing, "does", "do"),
+            inheritable: path == inheritable,
         });
     }
     if svc.mode() == Mode::PerFunction {
@@ -127,16 +110,11 @@ pub fn provider_additions(svc: &Service, dedicated: &[&Function]) -> Vec<Diagnos
         }
         let keys: Vec<&str> = dedicated.iter().map(|f| f.key.as_str()).collect();
         let texts: Vec<String> = items.iter().map(readable).collect();
-        out.push(Diagnostic {
-            code: "IAM_SYNTH_PROVIDER_IAM_ADDED".into(),
+        out.push(Warning::ProviderManagedPoliciesAdded {
             path: path.into(),
-            message: format!(
-                "another plugin added {} to {path} ({}), which {} not get: in shared mode a role of its own takes no provider managed policy",
-                plural(items.len(), "managed policy", "managed policies"),
-                list_text(&texts),
-                roles_of(&keys, "does", "do")
-            ),
-            hint: "if they need it, add it to those functions' iam.role.managedPolicies, or set provider.iam.role.mode: perFunction".into(),
+            count: items.len(),
+            items: list_text(&texts),
+            roles: roles_of(&keys, "does", "do"),
         });
     }
     out
@@ -153,7 +131,7 @@ pub struct SharedRoleLater {
 
 /// A warning when other plugins added grants to the shared role after this plugin built the
 /// roles (after the event compilers): the functions with roles of their own do not get them.
-pub fn shared_role_additions(later: &SharedRoleLater) -> Vec<Diagnostic> {
+pub fn shared_role_additions(later: &SharedRoleLater) -> Vec<Warning> {
     if later.dedicated.is_empty() {
         return Vec::new();
     }
@@ -170,15 +148,5 @@ pub fn shared_role_additions(later: &SharedRoleLater) -> Vec<Diagnostic> {
         return Vec::new();
     }
     let keys: Vec<&str> = later.dedicated.iter().map(String::as_str).collect();
-    vec![Diagnostic {
-        code: "IAM_SYNTH_SHARED_ROLE_EXTENDED".into(),
-        path: crate::naming::SHARED_ROLE_ID.into(),
-        message: format!(
-            "another plugin added to {} after this plugin built the roles: {}; {} not get it",
-            crate::naming::SHARED_ROLE_ID,
-            list_text(&texts),
-            roles_of(&keys, "does", "do")
-        ),
-        hint: "if one of them needs it (serverless-plugin-canary-deployments' traffic hooks do), add the statement to its iam.role.statements".into(),
-    }]
+    vec![Warning::SharedRoleExtended { items: list_text(&texts), roles: roles_of(&keys, "does", "do") }]
 }

@@ -11,9 +11,10 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use crate::error::{Diagnostic, SynthError};
+use crate::error::SynthError;
 use crate::policy::canonical;
 use crate::size::{self, document_size, INLINE_LIMIT, MANAGED_LIMIT, MAX_MANAGED_POLICIES, TRUST_LIMIT};
+use crate::warning::Warning;
 
 use crate::model::PolicySize;
 
@@ -230,7 +231,7 @@ fn managed_policy_count(role: &Value) -> usize {
 
 /// One role after the budget: the role, the managed policy resources split off it (by logical id),
 /// its sizes and the warnings.
-pub type Applied = (Value, Vec<(String, Value)>, RoleSizes, Vec<Diagnostic>);
+pub type Applied = (Value, Vec<(String, Value)>, RoleSizes, Vec<Warning>);
 
 /// Applies the budget to one role. Returns the (possibly changed) role, the managed policy
 /// resources to add, its sizes and warnings; or the error that makes it undeployable.
@@ -262,14 +263,7 @@ pub fn apply(role_id: &str, role: Value, mode: PolicySize) -> Result<Applied, Sy
     if mode == PolicySize::Compact {
         working = compact(&statements);
         let after = document_size(&working);
-        warnings.push(Diagnostic {
-            code: "IAM_SYNTH_POLICY_COMPACTED".into(),
-            path: role_id.into(),
-            message: format!(
-                "{role_id}: its inline policy would be {before} characters (IAM allows {INLINE_LIMIT}); compacted losslessly to {after}"
-            ),
-            hint: "nothing to do; per-function roles (iam.role.statements or mode: perFunction) keep each role small".into(),
-        });
+        warnings.push(Warning::PolicyCompacted { role: role_id.into(), before, limit: INLINE_LIMIT, after });
         if after <= INLINE_LIMIT {
             let mut out = role.clone();
             set_inline(&mut out, working);
@@ -343,16 +337,13 @@ pub fn apply(role_id: &str, role: Value, mode: PolicySize) -> Result<Applied, Sy
         }
         policies.push((id, policy));
     }
-    warnings.push(Diagnostic {
-        code: "IAM_SYNTH_POLICY_SPLIT".into(),
-        path: role_id.into(),
-        message: format!(
-            "{role_id}: its inline policy would be {before} characters (IAM allows {INLINE_LIMIT}); {moved} statement(s) moved into {} managed polic{} ({}), leaving {inline_size} inline",
-            measures.len(),
-            if measures.len() == 1 { "y" } else { "ies" },
-            measures.iter().map(|m| format!("{} {} characters", m.logical_id, m.size)).collect::<Vec<_>>().join(", ")
-        ),
-        hint: "nothing to do; per-function roles (iam.role.statements or mode: perFunction) keep each role small".into(),
+    warnings.push(Warning::PolicySplit {
+        role: role_id.into(),
+        before,
+        limit: INLINE_LIMIT,
+        moved,
+        policies: measures.iter().map(|m| (m.logical_id.clone(), m.size)).collect(),
+        inline: inline_size,
     });
     Ok((out, policies, sizes(inline_size, measures, Outcome::Split), warnings))
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Diagnostic, SynthError};
 use crate::limits::{ResourceBudget, Strictness, MAX_RESOURCES};
+use crate::warning::Warning;
 
 /// `{ resourceCount, budget }`: the number of resources in the template as it will be written.
 #[derive(Debug, Clone, Deserialize)]
@@ -24,7 +25,11 @@ pub struct Checked {
 }
 
 pub fn check_template(req: &TemplateCheck) -> Result<Checked, Vec<SynthError>> {
-    let mut warnings = req.shared_role.as_ref().map(crate::additions::shared_role_additions).unwrap_or_default();
+    let mut warnings: Vec<Diagnostic> = req
+        .shared_role
+        .as_ref()
+        .map(|later| crate::additions::shared_role_additions(later).iter().map(Warning::to_diagnostic).collect())
+        .unwrap_or_default();
     let count = req.resource_count;
     if count > MAX_RESOURCES {
         let e = SynthError::TooManyResources {

@@ -20,6 +20,7 @@ pub mod shared;
 pub mod size;
 pub mod synth;
 pub mod validate;
+pub mod warning;
 
 #[cfg(test)]
 mod tests;

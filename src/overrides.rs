@@ -4,8 +4,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::Diagnostic;
 use crate::policy::canonical;
+use crate::warning::Warning;
 
 /// lodash `_.merge(target, source)` for JSON values.
 pub fn lodash_merge(target: &mut Value, source: &Value) {
@@ -55,7 +55,7 @@ fn grants(role: &Value) -> Vec<(&'static str, String)> {
 }
 
 /// Warnings for generated roles that the user's resources override in a way that removes grants.
-pub fn override_warnings(roles: &Map<String, Value>, resources: Option<&Value>) -> Vec<Diagnostic> {
+pub fn override_warnings(roles: &Map<String, Value>, resources: Option<&Value>) -> Vec<Warning> {
     let Some(user) = resources.and_then(|r| r.get("Resources")).and_then(Value::as_object) else { return Vec::new() };
     let mut out = Vec::new();
     for (id, role) in roles {
@@ -66,16 +66,7 @@ pub fn override_warnings(roles: &Map<String, Value>, resources: Option<&Value>) 
         let lost: Vec<String> =
             grants(role).into_iter().filter(|g| !after.contains(g)).map(|(kind, v)| format!("{kind} {v}")).collect();
         if !lost.is_empty() {
-            out.push(Diagnostic {
-                code: "IAM_SYNTH_RESOURCE_OVERRIDE".into(),
-                path: format!("resources.Resources.{id}"),
-                message: format!(
-                    "resources.Resources.{id} overrides a role this plugin generates and removes {} of its grants: {}",
-                    lost.len(),
-                    lost.join("; ")
-                ),
-                hint: "your resources win (the framework merges them last); remove the override, or add the permission back there if that is not what you meant".into(),
-            });
+            out.push(Warning::ResourceOverride { id: id.clone(), lost });
         }
     }
     out
@@ -108,9 +99,9 @@ mod tests {
         ] } }] } } } });
         let w = override_warnings(&roles, Some(&user));
         assert_eq!(w.len(), 1);
-        assert_eq!(w[0].code, "IAM_SYNTH_RESOURCE_OVERRIDE");
-        assert!(w[0].message.contains("logs:PutLogEvents"), "{}", w[0].message);
-        assert!(!w[0].message.contains("sqs:ReceiveMessage"), "the second statement survives the index-wise merge");
+        assert_eq!(w[0].code(), "IAM_SYNTH_RESOURCE_OVERRIDE");
+        assert!(w[0].message().contains("logs:PutLogEvents"), "{}", w[0].message());
+        assert!(!w[0].message().contains("sqs:ReceiveMessage"), "the second statement survives the index-wise merge");
     }
 
     #[test]

@@ -9,11 +9,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::budget::{Outcome, RoleSizes};
-use crate::error::Diagnostic;
 use crate::limits::ResourceBudget;
 use crate::naming::SHARED_ROLE_ID;
 use crate::policy::RoleDoc;
 use crate::readable::{plural, thousands};
+use crate::warning::Warning;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -60,8 +60,9 @@ pub struct Plan {
     /// The shared role's grants as Serverless 3.40.0 writes them, to tell its statements from those
     /// added by something this engine does not know.
     pub framework_shared_role: Option<RoleDoc>,
-    #[serde(default)]
-    pub warnings: Vec<Diagnostic>,
+    /// Sent as diagnostics; the plan the plugin sends back carries none.
+    #[serde(default, skip_deserializing)]
+    pub warnings: Vec<Warning>,
     /// `AWS::IAM::ManagedPolicy` resources split off roles over the size limit, by logical id.
     #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub managed_policies: Map<String, Value>,

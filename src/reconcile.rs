@@ -7,10 +7,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::cfn::get_att_target;
-use crate::error::{internal, Diagnostic, SynthError};
+use crate::error::{internal, SynthError};
 use crate::naming::SHARED_ROLE_ID;
 use crate::plan::{FunctionPlan, Plan};
 use crate::policy::{observed_doc, unaccounted};
+use crate::warning::{UnknownKind, Warning};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -32,24 +33,15 @@ pub struct Reconciled {
     pub remove_roles: Vec<String>,
     /// Per resource: `DependsOn` to set, and/or `RoleArn` for a schedule's `Target`.
     pub patches: Map<String, Value>,
-    pub warnings: Vec<Diagnostic>,
-}
-
-fn warning(code: &str, path: &str, message: String, hint: &str) -> Diagnostic {
-    Diagnostic { code: code.into(), path: path.into(), message, hint: hint.into() }
+    pub warnings: Vec<Warning>,
 }
 
 /// What the compiled shared role holds of one kind beyond what the framework is known to add, each
 /// reported as a warning.
-fn unknown_grants(observed: &[Value], expected: &[Value], code: &str, what: &str, out: &mut Reconciled) -> Vec<Value> {
+fn unknown_grants(observed: &[Value], expected: &[Value], kind: UnknownKind, out: &mut Reconciled) -> Vec<Value> {
     let extra = unaccounted(observed, expected);
     for x in &extra {
-        out.warnings.push(warning(
-            code,
-            SHARED_ROLE_ID,
-            format!("{what} this plugin does not know the origin of: {x}"),
-            "the plugin kept it on the shared role; if it belongs to a function with its own role, grant it there",
-        ));
+        out.warnings.push(Warning::UnknownGrant { kind, item: x.to_string() });
     }
     extra
 }
@@ -71,27 +63,11 @@ fn keep_unknown_grants(req: &ReconcileRequest, out: &mut Reconciled) {
     let Some(mut ours) = req.plan.roles.get(SHARED_ROLE_ID).cloned() else { return };
     let observed = observed_doc(observed);
     let as_values = |names: &[String]| names.iter().map(|n| json!(n)).collect::<Vec<Value>>();
-    let statements = unknown_grants(
-        &observed.statements,
-        &expected.statements,
-        "IAM_SYNTH_UNKNOWN_STATEMENT",
-        "the shared role holds a statement",
-        out,
-    );
-    let managed = unknown_grants(
-        &observed.managed_policies,
-        &expected.managed_policies,
-        "IAM_SYNTH_UNKNOWN_MANAGED_POLICY",
-        "the shared role has a managed policy",
-        out,
-    );
-    let principals = unknown_grants(
-        &as_values(&observed.principals),
-        &as_values(&expected.principals),
-        "IAM_SYNTH_UNKNOWN_PRINCIPAL",
-        "the shared role's trust policy names a service",
-        out,
-    );
+    let statements = unknown_grants(&observed.statements, &expected.statements, UnknownKind::Statement, out);
+    let managed =
+        unknown_grants(&observed.managed_policies, &expected.managed_policies, UnknownKind::ManagedPolicy, out);
+    let principals =
+        unknown_grants(&as_values(&observed.principals), &as_values(&expected.principals), UnknownKind::Principal, out);
     if statements.is_empty() && managed.is_empty() && principals.is_empty() {
         return;
     }

@@ -5,13 +5,14 @@ use serde_json::{Map, Value};
 use crate::budget::RoleSizes;
 use crate::cfn::{get_att_arn, get_att_target, truthy};
 use crate::dedicated;
-use crate::error::{Diagnostic, Errors, SynthError};
+use crate::error::{Errors, SynthError};
 use crate::grants::{self, Flavor, FnGrants};
 use crate::model::{read_service, Function, Mode, PolicySize, ProviderIamRole, Service};
 use crate::naming::{self, SHARED_ROLE_ID};
 use crate::plan::{DependsOnPatch, FunctionPlan, Functions, Plan, RoleSource};
 use crate::policy::RoleDoc;
 use crate::shared;
+use crate::warning::Warning;
 
 fn refers_to_shared_role(role: &Value) -> bool {
     role.as_str() == Some(SHARED_ROLE_ID) || get_att_target(role) == Some(SHARED_ROLE_ID)
@@ -177,7 +178,7 @@ struct Assigned {
     on_shared: Vec<usize>,
     assumed_log_groups: Map<String, Value>,
     assumed_tracing: Map<String, Value>,
-    warnings: Vec<Diagnostic>,
+    warnings: Vec<Warning>,
 }
 
 fn assign_roles(svc: &Service, ours: &[FnGrants], errors: &mut Errors) -> Assigned {
@@ -211,12 +212,10 @@ fn assign_roles(svc: &Service, ours: &[FnGrants], errors: &mut Errors) -> Assign
         let plan = match custom {
             Some(role) if !refers_to_shared_role(role) => {
                 if !f.iam.requested_by.is_empty() {
-                    out.warnings.push(warning(
-                        "IAM_SYNTH_FUNCTION_IAM_IGNORED",
-                        &f.iam.requested_by[0],
-                        format!("function '{}' runs under the provider's existing role, so its per-function IAM settings make no role", f.key),
-                        "remove provider.iam.role / provider.role to let the plugin build roles, or grant these permissions in that role",
-                    ));
+                    out.warnings.push(Warning::FunctionIamIgnored {
+                        path: f.iam.requested_by[0].clone(),
+                        function: f.key.clone(),
+                    });
                 }
                 let (role_value, dep) = compile_role(role);
                 // Event source mappings follow the role resource only when there can be one: a string
@@ -253,14 +252,11 @@ fn assign_roles(svc: &Service, ours: &[FnGrants], errors: &mut Errors) -> Assign
             },
             _ => {
                 if let Some(first) = f.iam.shaping.first() {
-                    let settings = f.iam.shaping.join(", ");
-                    let verb = if f.iam.shaping.len() == 1 { "has" } else { "have" };
-                    out.warnings.push(warning(
-                        "IAM_SYNTH_FUNCTION_IAM_UNUSED",
-                        first,
-                        format!("function '{}' runs under the shared role, so {settings} {verb} no effect", f.key),
-                        "add iam.role.statements (even []) or iam.role.managedPolicies to give the function its own role",
-                    ));
+                    out.warnings.push(Warning::FunctionIamUnused {
+                        path: first.clone(),
+                        function: f.key.clone(),
+                        settings: f.iam.shaping.clone(),
+                    });
                 }
                 out.on_shared.push(index);
                 let shared = SHARED_ROLE_ID.to_string();
@@ -277,7 +273,7 @@ fn assign_roles(svc: &Service, ours: &[FnGrants], errors: &mut Errors) -> Assign
         out.plans.push((f.key.clone(), plan));
     }
     for (path, first, count) in not_applied {
-        out.warnings.push(log_group_warning(&path, &first, count));
+        out.warnings.push(Warning::LogGroupNotApplied { path, function: first.0, used: first.1, count });
     }
     out.warnings.extend(crate::additions::provider_additions(svc, &with_own_role));
     out
@@ -288,7 +284,7 @@ fn assign_roles(svc: &Service, ours: &[FnGrants], errors: &mut Errors) -> Assign
 struct SharedRole {
     roles: Map<String, Value>,
     framework_role: Option<RoleDoc>,
-    warnings: Vec<Diagnostic>,
+    warnings: Vec<Warning>,
 }
 
 fn shared_role(
@@ -326,12 +322,7 @@ fn shared_role(
     } else if let (Some(path), Some(_)) = (&reference, &out.framework_role) {
         let doc = shared::shared_role_doc(svc, &[], Flavor::Ours);
         out.roles.insert(SHARED_ROLE_ID.to_string(), shared::shared_role_resource(svc, doc));
-        out.warnings.push(warning(
-            "IAM_SYNTH_SHARED_ROLE_KEPT",
-            path,
-            format!("no function runs under {SHARED_ROLE_ID}, but {path} refers to it, so it is kept with the provider's settings only"),
-            "remove the reference to drop the unused role",
-        ));
+        out.warnings.push(Warning::SharedRoleKept { path: path.clone() });
     }
     if out.roles.contains_key(SHARED_ROLE_ID)
         && matches!(&svc.provider.iam_role, ProviderIamRole::Config(c) if c.name.is_none())
@@ -349,7 +340,7 @@ fn shared_role(
 struct Budgeted {
     managed_policies: Map<String, Value>,
     sizes: Vec<RoleSizes>,
-    warnings: Vec<Diagnostic>,
+    warnings: Vec<Warning>,
 }
 
 fn budget(
@@ -380,27 +371,4 @@ fn budget(
         }
     }
     out
-}
-
-/// One warning per setting the framework did not compile into the functions that use it: the
-/// first such function and how many there are.
-fn log_group_warning(path: &str, (key, used): &(String, String), count: usize) -> Diagnostic {
-    let message = if count == 1 {
-        format!("function '{key}' writes its logs to {used}, not to the log group {path} names: the framework did not compile that setting into the function, so its role grants {used}")
-    } else {
-        format!(
-            "{count} functions write their logs elsewhere than the log group {path} names ('{key}' to {used}, and {} more): the framework did not compile that setting into them, so their roles grant the groups they use",
-            count - 1
-        )
-    };
-    warning(
-        "IAM_SYNTH_LOG_GROUP_NOT_APPLIED",
-        path,
-        message,
-        "Serverless 3 does not support logs.logGroup: remove it, or package with osls, where a function's own `logs` replaces provider.logs.lambda",
-    )
-}
-
-fn warning(code: &str, path: &str, message: String, hint: &str) -> Diagnostic {
-    Diagnostic { code: code.into(), path: path.into(), message, hint: hint.into() }
 }

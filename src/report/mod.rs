@@ -19,6 +19,7 @@ use crate::naming::SHARED_ROLE_ID;
 use crate::plan::{Plan, RoleSource};
 use crate::policy::canonical;
 use crate::synth;
+use crate::warning::Warning;
 
 pub use crate::readable::{plural, readable, thousands};
 pub use findings::Finding;
@@ -290,7 +291,7 @@ fn build(svc: &Service, input: &Value, plan: &Plan) -> Result<Report, Vec<SynthE
         functions,
         roles,
         findings,
-        warnings: plan.warnings.clone(),
+        warnings: plan.warnings.iter().map(Warning::to_diagnostic).collect(),
     })
 }
 

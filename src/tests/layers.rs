@@ -8,14 +8,14 @@
 //! synth  plan  shared  dedicated  additions      synthesis
 //! policy  grants  budget  overrides              IAM documents and what they grant
 //! model  validate                                the configuration and its rules
-//! error  cfn  naming  size  readable  limits     leaves
+//! error  warning  cfn  naming  size  readable  limits     leaves
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 const LAYERS: &[&[&str]] = &[
-    &["error", "cfn", "naming", "size", "readable", "limits"],
+    &["error", "cfn", "naming", "size", "readable", "limits", "warning"],
     &["model", "validate"],
     &["policy", "grants", "budget", "overrides"],
     &["synth", "plan", "shared", "dedicated", "additions"],

@@ -15,6 +15,12 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
  */
 export declare function checkTemplate(requestJson: string): string
 
+/**
+ * The projection's contract (JSON): the keys the plugin copies, the provider lists it measures,
+ * the shared role's logical id.
+ */
+export declare function contract(): string
+
 /** The engine's version. */
 export declare function engineVersion(): string
 

@@ -369,3 +369,22 @@ describe('large input (freed on a helper thread after the answer is written)', (
     });
   });
 });
+
+describe('contract()', () => {
+  test('the shared role id, the provider lists another plugin may append to, the keys the projection copies', () => {
+    const contract = JSON.parse(addon.contract());
+    // names from docs/iam-behaviour.md: the framework's shared role, and the four provider IAM lists
+    expect(contract.sharedRoleId).toBe('IamRoleLambdaExecution');
+    expect(contract.providerLists).toEqual([
+      'provider.iam.role.statements',
+      'provider.iamRoleStatements',
+      'provider.iam.role.managedPolicies',
+      'provider.iamManagedPolicies',
+    ]);
+    for (const key of ['iam', 'role', 'events', 'iamRoleStatements', 'iamRoleStatementsInherit']) {
+      expect(contract.functionKeys).toContain(key);
+    }
+    expect(contract.providerKeys).toEqual(expect.arrayContaining(['iam', 'role', 'iamRoleStatements', 'iamManagedPolicies']));
+    expect(contract.customKeys).toEqual(['serverless-iam-roles-per-function', 'iamSynth']);
+  });
+});

@@ -397,6 +397,20 @@ describe('project(): the projection handed to the engine', () => {
     serverless.service.provider.iam.role.statements[0].Action.push('s3:DeleteObject');
     expect(JSON.stringify(projected)).toBe(before);
   });
+
+  test("copies the keys the engine's contract names, and no other", () => {
+    const serverless = sharedService();
+    Object.assign(serverless.service.functions.worker, { handler: 'h.worker', memorySize: 256, timeout: 3 });
+    const projected = JSON.parse(project(serverless, serverless.getProvider('aws')));
+    const { functionKeys, providerKeys } = require('../js/project').contract();
+    for (const fn of Object.values(projected.functions)) {
+      for (const key of Object.keys(fn)) expect(functionKeys).toContain(key);
+    }
+    expect(projected.functions.worker).not.toHaveProperty('handler');
+    expect(projected.functions.worker).not.toHaveProperty('memorySize');
+    expect(projected.functions.worker.events).toEqual(serverless.service.functions.worker.events);
+    for (const key of Object.keys(projected.provider)) expect([...providerKeys, 'logs', 'apiGateway', 'kinesis']).toContain(key);
+  });
 });
 
 describe('package: engine errors', () => {

@@ -110,6 +110,8 @@ module.exports = {
   checkTemplate: (request) => call('checkTemplate', JSON.stringify(request)),
   /** `serverless iam`: `{ output, findings }` for options `{ function, json, color, width }`. */
   report: (serviceText, options) => call('report', serviceText, JSON.stringify(options)),
+  /** The projection's keys, the provider lists to measure, the shared role's id (src/model.rs). */
+  contract: () => JSON.parse(load().contract()),
   EngineError,
   missingBinaryMessage,
 };

@@ -2,7 +2,7 @@
 
 // Applying the engine's answers to the compiled template, by logical id only.
 
-const SHARED_ROLE = 'IamRoleLambdaExecution';
+const { contract } = require('./project');
 
 function putRoles(resources, roles, { skip } = {}) {
   for (const [id, role] of Object.entries(roles)) {
@@ -18,7 +18,7 @@ function removeRoles(resources, ids) {
  * framework made it until its event compilers have run. */
 function applyPlan(resources, plan) {
   removeRoles(resources, plan.removeRoles);
-  putRoles(resources, plan.roles, { skip: SHARED_ROLE });
+  putRoles(resources, plan.roles, { skip: contract().sharedRoleId });
   putRoles(resources, plan.managedPolicies || {});
   for (const fp of Object.values(plan.functions)) {
     const lambda = resources[fp.lambdaLogicalId];
@@ -81,6 +81,7 @@ function reconcileRequest(resources, plan) {
   }
   // Of the plan, only what reconciliation reads: the planned shared role, not every role, and the
   // framework's version of it only when the template has a shared role to compare it with.
+  const SHARED_ROLE = contract().sharedRoleId;
   const sharedPlanned = plan.roles[SHARED_ROLE];
   const sharedRole = resources[SHARED_ROLE] || null;
   const slim = {

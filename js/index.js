@@ -2,14 +2,13 @@
 
 const fs = require('fs');
 const engine = require('./addon');
-const { project, withCompiled, iamLengths } = require('./project');
+const { project, withCompiled, iamLengths, contract } = require('./project');
 const { applyPlan, compiledFacts, reconcileRequest, applyReconciled } = require('./apply');
 const schema = require('./schema');
 const state = require('./state');
 const { runPackagingStart } = require('./lifecycle');
 
 const NAME = 'serverless-iam-synth';
-const SHARED_ROLE = 'IamRoleLambdaExecution';
 
 function consoleLog() {
   const write = (level) => (...args) => console.error(`${NAME} ${level}:`, ...args);
@@ -42,7 +41,13 @@ class ServerlessIamSynth {
       );
     }
     schema.register(serverless);
-    this.configured = iamLengths(serverless);
+    // without a loadable engine, the first hook says so (IAM_SYNTH_NO_BINARY) with the fix
+    try {
+      this.configured = iamLengths(serverless);
+    } catch (error) {
+      if (error.code !== 'IAM_SYNTH_NO_BINARY') throw error;
+      this.configured = null;
+    }
     // The state file in linear time (js/state.js); `custom.iamSynth.stateWriter: framework` opts out.
     state.install(serverless, () => {
       const custom = serverless.service && serverless.service.custom;
@@ -151,7 +156,8 @@ class ServerlessIamSynth {
     const reconciled = this.ask(() => engine.reconcile(reconcileRequest(this.resources, this.plan)));
     applyReconciled(this.resources, this.plan, reconciled);
     // to tell what other plugins add to the shared role later (serverless-plugin-canary-deployments)
-    this.reconciledShared = this.resources[SHARED_ROLE] ? JSON.stringify(this.resources[SHARED_ROLE]) : null;
+    const shared = this.resources[contract().sharedRoleId];
+    this.reconciledShared = shared ? JSON.stringify(shared) : null;
     this.warn(reconciled.warnings);
     const { line, roles } = this.plan.summary;
     this.log.notice(`${NAME}: ${line}`);
@@ -161,7 +167,7 @@ class ServerlessIamSynth {
   checkTemplate() {
     if (!this.plan) return;
     const request = { resourceCount: Object.keys(this.resources).length, budget: this.plan.resourceBudget };
-    const now = this.resources[SHARED_ROLE];
+    const now = this.resources[contract().sharedRoleId];
     if (now && this.reconciledShared && JSON.stringify(now) !== this.reconciledShared) {
       const dedicated = Object.keys(this.plan.functions).filter((key) => this.plan.functions[key].roleSource === 'dedicated');
       request.sharedRole = { reconciled: JSON.parse(this.reconciledShared), now, dedicated };

@@ -3,45 +3,11 @@
 // The projection: the IAM-relevant part of the resolved service as JSON text (never the live,
 // circular service object). Only copies; every decision is the engine's.
 
-const PROVIDER_KEYS = [
-  'iam',
-  'role',
-  'iamRoleStatements',
-  'iamManagedPolicies',
-  'rolePermissionsBoundary',
-  'vpc',
-  'tracing',
-  'kmsKeyArn',
-  'versionFunctions',
-];
+const engine = require('./addon');
 
-const FUNCTION_KEYS = [
-  'name',
-  'role',
-  'events',
-  'onError',
-  'kmsKeyArn',
-  'tracing',
-  'fileSystemConfig',
-  'destinations',
-  'vpc',
-  'disableLogs',
-  'logs',
-  'dependsOn',
-  'condition',
-  'durableConfig',
-  'image',
-  'versionFunction',
-  'provisionedConcurrency',
-  'snapStart',
-  'iam',
-  'iamRoleStatements',
-  'iamRoleStatementsInherit',
-  'iamRoleStatementsName',
-  'iamPermissionsBoundary',
-];
-
-const CUSTOM_KEYS = ['serverless-iam-roles-per-function', 'iamSynth'];
+// The keys to copy and the lists to measure are the engine's (`contract()` in src/model.rs).
+let terms;
+const contract = () => (terms = terms || engine.contract());
 
 function pick(source, keys) {
   const out = {};
@@ -58,13 +24,13 @@ const length = (v) => (Array.isArray(v) ? v.length : 0);
  * hooks append to them, so that the engine can tell what they added. */
 function iamLengths(serverless) {
   const p = (serverless.service && serverless.service.provider) || {};
-  const role = p.iam && typeof p.iam.role === 'object' && p.iam.role ? p.iam.role : {};
-  return {
-    'provider.iam.role.statements': length(role.statements),
-    'provider.iamRoleStatements': length(p.iamRoleStatements),
-    'provider.iam.role.managedPolicies': length(role.managedPolicies),
-    'provider.iamManagedPolicies': length(p.iamManagedPolicies),
-  };
+  const lengths = {};
+  for (const list of contract().providerLists) {
+    // `provider.iam.role.statements` → p.iam.role.statements, where each step is an object
+    const value = list.split('.').slice(1).reduce((at, key) => (at && typeof at === 'object' ? at[key] : undefined), p);
+    lengths[list] = length(value);
+  }
+  return lengths;
 }
 
 function project(serverless, provider, configured) {
@@ -74,9 +40,9 @@ function project(serverless, provider, configured) {
     service: service.service,
     stage: provider.getStage(),
     region: provider.getRegion(),
-    provider: pick(p, PROVIDER_KEYS),
+    provider: pick(p, contract().providerKeys),
     functions: {},
-    custom: pick(service.custom, CUSTOM_KEYS),
+    custom: pick(service.custom, contract().customKeys),
   };
   if (configured) projected.configured = configured;
   if (p.logs && p.logs.lambda) projected.provider.logs = { lambda: p.logs.lambda };
@@ -88,7 +54,7 @@ function project(serverless, provider, configured) {
     projected.resources = pick(service.resources, ['Resources', 'Outputs']);
   }
   for (const [key, fn] of Object.entries(service.functions || {})) {
-    projected.functions[key] = fn && typeof fn === 'object' ? pick(fn, FUNCTION_KEYS) : fn;
+    projected.functions[key] = fn && typeof fn === 'object' ? pick(fn, contract().functionKeys) : fn;
   }
   // As JSON text: a copy (the framework mutates the service while it compiles) and the engine's input.
   return JSON.stringify(projected);
@@ -100,4 +66,4 @@ function withCompiled(projection, compiled) {
   return `${projection.slice(0, -1)},"compiled":${JSON.stringify(compiled)}}`;
 }
 
-module.exports = { project, withCompiled, iamLengths };
+module.exports = { project, withCompiled, iamLengths, contract };

@@ -8,13 +8,9 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::model::{Function, Mode, Service};
+use crate::model::{Function, Mode, Service, MANAGED_LISTS, STATEMENT_LISTS};
 use crate::readable::readable;
 use crate::warning::Warning;
-
-/// The provider lists a plugin may append to, with the path the user knows them by.
-const STATEMENT_LISTS: [&str; 2] = ["provider.iam.role.statements", "provider.iamRoleStatements"];
-const MANAGED_LISTS: [&str; 2] = ["provider.iam.role.managedPolicies", "provider.iamManagedPolicies"];
 
 fn list<'a>(svc: &'a Service, path: &str) -> &'a [Value] {
     let config = svc.provider_config();

@@ -155,6 +155,13 @@ pub fn reconcile_object(request: Value) -> Value {
     respond_value(request, reconcile::reconcile)
 }
 
+/// The projection's contract (JSON): the keys the plugin copies, the provider lists it measures,
+/// the shared role's logical id.
+#[napi]
+pub fn contract() -> String {
+    model::contract().to_string()
+}
+
 /// The engine's version.
 #[napi]
 pub fn engine_version() -> String {

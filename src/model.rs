@@ -54,6 +54,66 @@ impl RoleSetting {
 pub const PROVIDER_STATEMENTS: &str = "provider.iam.role.statements";
 pub const LEGACY_PROVIDER_STATEMENTS: &str = "provider.iamRoleStatements";
 
+/// The projection's contract, which the plugin reads from the engine (`contract()`): the keys it
+/// copies of the provider, of each function and of `custom` (beyond these, `provider.logs.lambda`,
+/// `provider.apiGateway.websocketApiId`, `provider.kinesis.consumerNamingMode` and
+/// `resources.Resources`/`Outputs`), and the provider lists whose lengths it records when it is
+/// constructed (`configured`).
+/// Keys of `provider`.
+pub const PROVIDER_KEYS: &[&str] = &[
+    "iam",
+    "role",
+    "iamRoleStatements",
+    "iamManagedPolicies",
+    "rolePermissionsBoundary",
+    "vpc",
+    "tracing",
+    "kmsKeyArn",
+    "versionFunctions",
+];
+/// Keys of each function.
+pub const FUNCTION_KEYS: &[&str] = &[
+    "name",
+    "role",
+    "events",
+    "onError",
+    "kmsKeyArn",
+    "tracing",
+    "fileSystemConfig",
+    "destinations",
+    "vpc",
+    "disableLogs",
+    "logs",
+    "dependsOn",
+    "condition",
+    "durableConfig",
+    "image",
+    "versionFunction",
+    "provisionedConcurrency",
+    "snapStart",
+    "iam",
+    "iamRoleStatements",
+    "iamRoleStatementsInherit",
+    "iamRoleStatementsName",
+    "iamPermissionsBoundary",
+];
+/// Keys of `custom`.
+pub const CUSTOM_KEYS: &[&str] = &["serverless-iam-roles-per-function", "iamSynth"];
+/// The provider's statement lists and managed policy lists another plugin may append to.
+pub const STATEMENT_LISTS: [&str; 2] = [PROVIDER_STATEMENTS, LEGACY_PROVIDER_STATEMENTS];
+pub const MANAGED_LISTS: [&str; 2] = ["provider.iam.role.managedPolicies", "provider.iamManagedPolicies"];
+
+/// The contract as the plugin reads it.
+pub fn contract() -> Value {
+    serde_json::json!({
+        "providerKeys": PROVIDER_KEYS,
+        "functionKeys": FUNCTION_KEYS,
+        "customKeys": CUSTOM_KEYS,
+        "providerLists": STATEMENT_LISTS.iter().chain(&MANAGED_LISTS).collect::<Vec<_>>(),
+        "sharedRoleId": crate::naming::SHARED_ROLE_ID,
+    })
+}
+
 /// The configuration's rules: which role a function gets, which provider settings apply where.
 impl Service {
     /// `provider.iam.role` when it is settings of a role to build (not an existing role).

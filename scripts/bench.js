@@ -23,7 +23,7 @@ const os = require('os');
 const path = require('path');
 const { spawnSync } = require('child_process');
 const { generateService } = require('./bench/generate');
-const { offlineEnv, ensureSelfLink } = require('../__test__/e2e/harness');
+const { offlineEnv, ensureSelfLink } = require('./lib/offline');
 
 const ROOT = path.resolve(__dirname, '..');
 const WORK = path.join(ROOT, '.bench-work');

@@ -4,13 +4,15 @@
 // usage: npm run example -- [examples/<name>] [--osls]
 
 const path = require('path');
-const { packageService } = require('../__test__/e2e/harness');
+const { ROOT, runOffline, copyService } = require('./lib/offline');
 
 const args = process.argv.slice(2);
 const framework = args.includes('--osls') ? 'osls' : 'serverless';
 const dir = path.resolve(args.find((a) => !a.startsWith('--')) || path.join(__dirname, '..', 'examples', 'quickstart'));
 
-const run = packageService(dir, { framework });
+const work = path.join(ROOT, '.example-work', `${path.basename(dir)}-${framework}`);
+copyService(dir, work);
+const run = runOffline(work, { framework });
 if (run.status !== 0) {
   process.stderr.write(run.stdout + run.stderr);
   process.exit(run.status || 1);

@@ -4,16 +4,10 @@
 // and returns the compiled template.
 
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
-const { spawnSync } = require('child_process');
+const { ROOT, offlineEnv, ensureSelfLink, runOffline, copyService } = require('../../scripts/lib/offline');
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const WORK = path.join(ROOT, '.e2e-work');
-const FRAMEWORKS = {
-  serverless: path.join(ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js'),
-  osls: path.join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js'),
-};
 
 const PLUGIN_LINE = /^(\s*)-\s*serverless-iam-synth\s*$/m;
 
@@ -37,31 +31,10 @@ function checkState(dir) {
   return true;
 }
 
-/** The plugin must be resolvable by name from the copies, as it is in a user's project. */
-function ensureSelfLink() {
-  const link = path.join(ROOT, 'node_modules', 'serverless-iam-synth');
-  // a junction on Windows, where directory symlinks need privileges; junctions take absolute paths
-  if (!fs.existsSync(link)) fs.symlinkSync(process.platform === 'win32' ? ROOT : '..', link, 'junction');
-}
-
 function withoutPlugin(yml) {
   const stripped = yml.replace(PLUGIN_LINE, '');
   // drop a `plugins:` key left without entries (other plugins' entries keep it)
   return stripped.replace(/^plugins:[ \t]*\n(?!(?:[ \t]*\n)*[ \t]+-)/m, '');
-}
-
-function offlineEnv(home) {
-  return {
-    ...process.env,
-    HOME: home,
-    SLS_TELEMETRY_DISABLED: '1',
-    SLS_NOTIFICATIONS_MODE: 'off',
-    SLS_DISABLE_AUTO_UPDATE: '1',
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: '',
-    AWS_SECRET_ACCESS_KEY: '',
-    FORCE_COLOR: '0',
-  };
 }
 
 /**
@@ -71,27 +44,15 @@ function offlineEnv(home) {
  */
 function packageService(serviceDir, options = {}) {
   const { plugin = true, framework = 'serverless', args = [], label = '', command = 'package', nodeArgs = [] } = options;
-  ensureSelfLink();
   const name = `${path.basename(serviceDir)}-${framework}-${plugin ? 'plugin' : 'bare'}${label ? `-${label}` : ''}`;
   const dir = path.join(WORK, name);
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  fs.cpSync(serviceDir, dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}.serverless`) });
+  copyService(serviceDir, dir);
   const yml = path.join(dir, 'serverless.yml');
   if (!plugin) fs.writeFileSync(yml, withoutPlugin(fs.readFileSync(yml, 'utf8')));
   else if (fs.existsSync(yml)) withStateCheck(dir, yml);
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'sls-home-'));
-  const run = spawnSync(process.execPath, [...nodeArgs, FRAMEWORKS[framework], command, ...args], {
-    cwd: dir,
-    env: offlineEnv(home),
-    encoding: 'utf8',
-    timeout: 180000,
-  });
-  fs.rmSync(home, { recursive: true, force: true });
+  const run = runOffline(dir, { framework, command, args, nodeArgs });
   const stateChecked = checkState(dir);
-  const templatePath = path.join(dir, '.serverless', 'cloudformation-template-update-stack.json');
-  const template = run.status === 0 && fs.existsSync(templatePath) ? JSON.parse(fs.readFileSync(templatePath, 'utf8')) : null;
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr, template, templatePath, dir, stateChecked };
+  return { ...run, dir, stateChecked };
 }
 
 module.exports = { packageService, withoutPlugin, offlineEnv, ensureSelfLink, ROOT, WORK };

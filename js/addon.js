@@ -9,6 +9,7 @@ function load() {
     try {
       binding = require('../index.js');
     } catch (cause) {
+      /** @type {Error & { code?: string, cause?: unknown }} */
       const error = new Error(
         missingBinaryMessage(platformName(), require('../package.json'), isInstalled, loadFailure(cause))
       );
@@ -25,8 +26,8 @@ function platformName() {
   const { platform, arch } = process;
   if (platform === 'win32') return `${platform}-${arch}-msvc`;
   if (platform !== 'linux') return `${platform}-${arch}`;
-  process.report.excludeNetwork = true;
-  const glibc = process.report.getReport().header.glibcVersionRuntime;
+  /** @type {any} */ (process.report).excludeNetwork = true;
+  const glibc = /** @type {any} */ (process.report.getReport()).header.glibcVersionRuntime;
   return `${platform}-${arch}-${glibc ? 'gnu' : 'musl'}`;
 }
 
@@ -103,14 +104,17 @@ function call(name, ...texts) {
   return answer.result;
 }
 
+
 module.exports = {
+  /** @param {string} serviceText the projection (import('./contract').Projection) as JSON @returns {import('./contract').Plan} */
   synthesize: (serviceText) => call('synthesize', serviceText),
+  /** @param {import('./contract').ReconcileRequest} request @returns {import('./contract').Reconciled} */
   reconcile: (request) => call('reconcile', JSON.stringify(request)),
-  /** The template about to be written against CloudFormation's limits: `{ warnings }`. */
+  /** The template about to be written against CloudFormation's limits. @param {import('./contract').TemplateCheck} request @returns {import('./contract').Checked} */
   checkTemplate: (request) => call('checkTemplate', JSON.stringify(request)),
-  /** `serverless iam`: `{ output, findings }` for options `{ function, json, color, width }`. */
+  /** `serverless iam`. @param {string} serviceText @param {import('./contract').ReportOptions} options @returns {import('./contract').ReportOutput} */
   report: (serviceText, options) => call('report', serviceText, JSON.stringify(options)),
-  /** The projection's keys, the provider lists to measure, the shared role's id (src/model.rs). */
+  /** The projection's keys, the provider lists to measure, the shared role's id (src/model.rs). @returns {import('./contract').Contract} */
   contract: () => JSON.parse(load().contract()),
   EngineError,
   missingBinaryMessage,

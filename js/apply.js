@@ -4,18 +4,25 @@
 
 const { contract } = require('./project');
 
+/** @typedef {import('./contract').Plan} Plan */
+/** @typedef {import('./contract').Reconciled} Reconciled */
+/** @typedef {Record<string, import('./contract').CfnResource>} Resources */
+
+/** @param {Resources} resources @param {Resources} roles @param {{ skip?: string }} [options] */
 function putRoles(resources, roles, { skip } = {}) {
   for (const [id, role] of Object.entries(roles)) {
     if (id !== skip) resources[id] = role;
   }
 }
 
+/** @param {Resources} resources @param {string[]} ids */
 function removeRoles(resources, ids) {
   for (const id of ids) delete resources[id];
 }
 
 /** At package:compileFunctions: function roles and dependencies; the shared role stays as the
- * framework made it until its event compilers have run. */
+ * framework made it until its event compilers have run.
+ * @param {Resources} resources @param {Plan} plan */
 function applyPlan(resources, plan) {
   removeRoles(resources, plan.removeRoles);
   putRoles(resources, plan.roles, { skip: contract().sharedRoleId });
@@ -45,10 +52,12 @@ function compiledTracing(lambda) {
   return Boolean(config && config.Mode !== undefined && config.Mode !== null && config.Mode !== 'PassThrough');
 }
 
+/** @type {Record<string, [keyof Plan, (lambda: import('./contract').CfnResource) => unknown]>} */
 const FACTS = { logGroups: ['assumedLogGroups', compiledLogGroup], tracing: ['assumedTracing', compiledTracing] };
 
 /** What the compiled Lambdas say where it differs from what the plan assumed: by kind (log
- * groups, tracing), every assumed function as compiled; null when the plan stands. */
+ * groups, tracing), every assumed function as compiled; null when the plan stands.
+ * @param {Resources} resources @param {Plan} plan @returns {Record<string, Record<string, unknown>> | null} */
 function compiledFacts(resources, plan) {
   let facts = null;
   for (const [kind, [field, read]] of Object.entries(FACTS)) {
@@ -59,15 +68,17 @@ function compiledFacts(resources, plan) {
       compiled[key] = read(resources[plan.functions[key].lambdaLogicalId]);
       if (JSON.stringify(compiled[key]) !== JSON.stringify(expected)) differs = true;
     }
-    if (differs) facts = { ...facts, [kind]: compiled };
+    if (differs) facts = { ...(facts || {}), [kind]: compiled };
   }
   return facts;
 }
 
 const WIRED_TYPES = new Set(['AWS::Lambda::EventSourceMapping', 'AWS::Scheduler::Schedule']);
 
-/** What the engine needs to see of the template after the event compilers. */
+/** What the engine needs to see of the template after the event compilers.
+ * @param {Resources} resources @param {Plan} plan @returns {import('./contract').ReconcileRequest} */
 function reconcileRequest(resources, plan) {
+  /** @type {Resources} */
   const wired = {};
   for (const [id, res] of Object.entries(resources)) {
     if (res && WIRED_TYPES.has(res.Type)) {
@@ -85,7 +96,7 @@ function reconcileRequest(resources, plan) {
   const sharedPlanned = plan.roles[SHARED_ROLE];
   const sharedRole = resources[SHARED_ROLE] || null;
   const slim = {
-    roles: sharedPlanned ? { [SHARED_ROLE]: sharedPlanned } : {},
+    roles: sharedPlanned ? { [SHARED_ROLE]: sharedPlanned } : /** @type {Resources} */ ({}),
     removeRoles: plan.removeRoles,
     functions: plan.functions,
     frameworkSharedRole: sharedRole ? plan.frameworkSharedRole : null,
@@ -93,7 +104,8 @@ function reconcileRequest(resources, plan) {
   return { plan: slim, sharedRole, resources: wired };
 }
 
-/** At after:package:compileEvents: every role as planned, plus what reconciliation kept. */
+/** At after:package:compileEvents: every role as planned, plus what reconciliation kept.
+ * @param {Resources} resources @param {Plan} plan @param {Reconciled} reconciled */
 function applyReconciled(resources, plan, reconciled) {
   putRoles(resources, plan.roles);
   putRoles(resources, plan.managedPolicies || {});
@@ -102,7 +114,7 @@ function applyReconciled(resources, plan, reconciled) {
   for (const [id, patch] of Object.entries(reconciled.patches)) {
     const res = resources[id];
     if ('DependsOn' in patch) res.DependsOn = patch.DependsOn;
-    if ('RoleArn' in patch) res.Properties.Target.RoleArn = patch.RoleArn;
+    if ('RoleArn' in patch) /** @type {any} */ (res.Properties.Target).RoleArn = patch.RoleArn;
   }
 }
 

@@ -19,10 +19,12 @@ if [ -z "${DEPLOY_PYTHON:-}" ] && ! cmp -s scripts/deploy-check-requirements.txt
   cp scripts/deploy-check-requirements.txt .venv/deploy-check-requirements.txt
 fi
 
-# The lints first (fast): Rust formatting, clippy with warnings as errors, ESLint.
+# The lints first (fast): Rust formatting, clippy with warnings as errors, ESLint, and the plugin
+# type-checked against the boundary's types (js/contract.d.ts).
 cargo fmt --check
 cargo clippy --release --all-targets --quiet -- -D warnings
 npx eslint .
+npx tsc -p tsconfig.json
 
 # The native addon, built once per run (cargo reuses an up-to-date build).
 npx napi build --platform --release

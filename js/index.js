@@ -115,12 +115,12 @@ class ServerlessIamSynth {
   }
 
   validate() {
-    const input = project(this.serverless, this.provider, this.configured);
+    const input = this.ask(() => project(this.serverless, this.provider, this.configured));
     this.validated = { input, plan: this.run(input) };
   }
 
   synthesize() {
-    const input = project(this.serverless, this.provider, this.configured);
+    const input = this.ask(() => project(this.serverless, this.provider, this.configured));
     // Unless something changed the service since validation (another plugin adding functions), the
     // plan made then stands.
     const validated = this.validated && this.validated.input === input ? this.validated.plan : null;

@@ -83,7 +83,7 @@ function iamView(template) {
 
 test('the tarballs hold what a release publishes, within their size goals', () => {
   expect(pack.root.files.sort()).toEqual(
-    ['LICENSE', 'README.md', 'index.d.ts', 'index.js', 'js/addon.js', 'js/apply.js', 'js/index.js', 'js/project.js', 'js/schema.js', 'js/state.js', 'package.json'].sort()
+    ['LICENSE', 'README.md', 'index.d.ts', 'index.js', 'js/addon.js', 'js/apply.js', 'js/contract.d.ts', 'js/index.js', 'js/lifecycle.js', 'js/project.js', 'js/schema.js', 'js/state.js', 'package.json'].sort()
   );
   expect(pack.binary.files.sort()).toEqual(['README.md', 'package.json', `serverless-iam-synth.${pack.platform}.node`]);
   expect(pack.root.bytes).toBeLessThan(ROOT_BUDGET);

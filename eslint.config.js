@@ -6,7 +6,7 @@ const js = require('@eslint/js');
 const globals = require('globals');
 
 module.exports = [
-  { ignores: ['node_modules/', 'target/', '.e2e-work/', '.example-work/', '.bench-work/', '.venv/', 'npm/', 'index.js', 'index.d.ts', '**/.serverless/'] },
+  { ignores: ['node_modules/', 'target/', '.e2e-work/', '.example-work/', '.bench-work/', 'dist/', '.venv/', 'npm/', 'index.js', 'index.d.ts', '**/.serverless/'] },
   js.configs.recommended,
   {
     languageOptions: { ecmaVersion: 2022, sourceType: 'commonjs', globals: { ...globals.node } },

@@ -836,6 +836,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.checkTemplate = nativeBinding.checkTemplate
+module.exports.contract = nativeBinding.contract
 module.exports.engineVersion = nativeBinding.engineVersion
 module.exports.reconcile = nativeBinding.reconcile
 module.exports.reconcileObject = nativeBinding.reconcileObject

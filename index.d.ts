@@ -30,9 +30,6 @@ export declare function engineVersion(): string
  */
 export declare function reconcile(requestJson: string): string
 
-/** `reconcile` with objects instead of JSON text; see `synthesizeObject`. */
-export declare function reconcileObject(request: object): { ok: boolean; result?: object; errors?: object[] }
-
 /**
  * `serverless iam`: synthesizes the projected service (JSON) as `package` does and reports on it.
  * `options_json` is `{function?, json?, color?, width?}`. Returns
@@ -45,10 +42,3 @@ export declare function report(serviceJson: string, optionsJson: string): string
  * `{"ok":false,"errors":[Diagnostic]}` as JSON.
  */
 export declare function synthesize(serviceJson: string): string
-
-/**
- * `synthesize` with the service and the answer as JavaScript objects, converted by napi's serde
- * support instead of JSON text. The plugin uses the JSON form, which the benchmark measured faster
- * (BENCHMARKS.md); this form is kept so that the benchmark can go on comparing the two.
- */
-export declare function synthesizeObject(service: object): { ok: boolean; result?: object; errors?: object[] }

@@ -839,7 +839,5 @@ module.exports.checkTemplate = nativeBinding.checkTemplate
 module.exports.contract = nativeBinding.contract
 module.exports.engineVersion = nativeBinding.engineVersion
 module.exports.reconcile = nativeBinding.reconcile
-module.exports.reconcileObject = nativeBinding.reconcileObject
 module.exports.report = nativeBinding.report
 module.exports.synthesize = nativeBinding.synthesize
-module.exports.synthesizeObject = nativeBinding.synthesizeObject

@@ -102,11 +102,30 @@ function medianRun(service, reps, options) {
   return { ...mid, runs: runs.map((r) => ({ wallS: r.wallS, hooksMs: r.hooksMs })) };
 }
 
+/** The engine with the object boundary too (cargo feature `bench`), built once into .bench-work/engine
+ * (only the crate itself is compiled again; the plugin's own engine at the root stays as it is).
+ * Returns its path. */
+let benchEngine;
+function buildBenchEngine() {
+  if (benchEngine) return benchEngine;
+  const out = path.join(WORK, 'engine');
+  const build = spawnSync(
+    'npx',
+    ['napi', 'build', '--platform', '--release', '--features', 'bench', '--output-dir', out, '--no-js', '--dts', 'index.d.ts'],
+    { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'ignore', 'inherit'] }
+  );
+  if (build.status !== 0) throw new Error('bench: building the engine with the bench feature failed');
+  const file = fs.readdirSync(out).find((f) => f.endsWith('.node'));
+  benchEngine = path.join(out, file);
+  return benchEngine;
+}
+
 function isolate(captureDir, reps) {
+  // the loader (index.js) takes the engine from NAPI_RS_NATIVE_LIBRARY_PATH when set
   const run = spawnSync(
     process.execPath,
     ['--expose-gc', '--max-old-space-size=8192', path.join(__dirname, 'bench', 'isolate.js'), captureDir, String(reps)],
-    { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }
+    { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NAPI_RS_NATIVE_LIBRARY_PATH: buildBenchEngine() } }
   );
   if (run.status !== 0) throw new Error(`bench: isolated run failed:\n${run.stderr}`);
   return JSON.parse(run.stdout.trim().split('\n').pop());

@@ -102,6 +102,7 @@ where
     text
 }
 
+#[cfg(feature = "bench")]
 fn respond_value<T: Serialize>(input: Value, run: fn(&Value) -> Result<T, Vec<SynthError>>) -> Value {
     let outcome = guarded(|| run(&input));
     serde_json::to_value(answer(outcome)).unwrap_or_else(
@@ -143,13 +144,16 @@ pub fn report(service_json: String, options_json: String) -> String {
 
 /// `synthesize` with the service and the answer as JavaScript objects, converted by napi's serde
 /// support instead of JSON text. The plugin uses the JSON form, which the benchmark measured faster
-/// (BENCHMARKS.md); this form is kept so that the benchmark can go on comparing the two.
+/// (BENCHMARKS.md); this form is kept, in the benchmark's build only (feature `bench`), so that the
+/// benchmark can go on comparing the two.
+#[cfg(feature = "bench")]
 #[napi(ts_args_type = "service: object", ts_return_type = "{ ok: boolean; result?: object; errors?: object[] }")]
 pub fn synthesize_object(service: Value) -> Value {
     respond_value(service, synth::synthesize)
 }
 
 /// `reconcile` with objects instead of JSON text; see `synthesizeObject`.
+#[cfg(feature = "bench")]
 #[napi(ts_args_type = "request: object", ts_return_type = "{ ok: boolean; result?: object; errors?: object[] }")]
 pub fn reconcile_object(request: Value) -> Value {
     respond_value(request, reconcile::reconcile)

@@ -73,111 +73,58 @@ pub enum SynthError {
 }
 
 impl SynthError {
-    pub fn code(&self) -> &'static str {
+    /// The error's stable code, the config path it is about, and how to fix it: one arm per error.
+    fn parts(&self) -> (&'static str, &str, String) {
         match self {
-            SynthError::InputNotObject { .. } => "IAM_SYNTH_INPUT_NOT_OBJECT",
-            SynthError::InvalidType { .. } => "IAM_SYNTH_INVALID_TYPE",
-            SynthError::InvalidStatement { .. } => "IAM_SYNTH_INVALID_STATEMENT",
-            SynthError::RoleNameTooLong { .. } => "IAM_SYNTH_ROLE_NAME_TOO_LONG",
-            SynthError::ExplicitRoleNameTooLong { .. } => "IAM_SYNTH_ROLE_NAME_TOO_LONG",
-            SynthError::SharedRoleNameTooLong { .. } => "IAM_SYNTH_ROLE_NAME_TOO_LONG",
-            SynthError::DuplicateSid { .. } => "IAM_SYNTH_DUPLICATE_SID",
-            SynthError::RoleConflict { .. } => "IAM_SYNTH_ROLE_CONFLICT",
-            SynthError::ProviderRoleWithPerFunction { .. } => "IAM_SYNTH_PROVIDER_ROLE_WITH_PER_FUNCTION",
-            SynthError::InvalidMode { .. } => "IAM_SYNTH_INVALID_MODE",
-            SynthError::UnknownDestination { .. } => "IAM_SYNTH_UNKNOWN_DESTINATION",
-            SynthError::InvalidRoleName { .. } => "IAM_SYNTH_INVALID_ROLE_NAME",
-            SynthError::InvalidRolePath { .. } => "IAM_SYNTH_INVALID_ROLE_PATH",
-            SynthError::InvalidArn { .. } => "IAM_SYNTH_INVALID_ARN",
-            SynthError::InvalidTags { .. } => "IAM_SYNTH_INVALID_TAGS",
-            SynthError::InputTooDeep { .. } => "IAM_SYNTH_INPUT_TOO_DEEP",
-            SynthError::InputTooLarge { .. } => "IAM_SYNTH_INPUT_TOO_LARGE",
-            SynthError::PolicyTooLarge { .. } => "IAM_SYNTH_POLICY_TOO_LARGE",
-            SynthError::InvalidOption { .. } => "IAM_SYNTH_INVALID_OPTION",
-            SynthError::TooManyResources { .. } => "IAM_SYNTH_TOO_MANY_RESOURCES",
-            SynthError::UnknownFunction { .. } => "IAM_SYNTH_UNKNOWN_FUNCTION",
-            SynthError::Internal { .. } => "IAM_SYNTH_INTERNAL",
-        }
-    }
-
-    pub fn path(&self) -> &str {
-        match self {
-            SynthError::InputNotObject { .. }
-            | SynthError::Internal { .. }
-            | SynthError::InputTooDeep { .. }
-            | SynthError::InputTooLarge { .. } => "",
-            SynthError::UnknownFunction { .. } => "--function",
-            SynthError::InvalidType { path, .. }
-            | SynthError::InvalidStatement { path, .. }
-            | SynthError::RoleNameTooLong { path, .. }
-            | SynthError::ExplicitRoleNameTooLong { path, .. }
-            | SynthError::SharedRoleNameTooLong { path, .. }
-            | SynthError::DuplicateSid { path, .. }
-            | SynthError::RoleConflict { path, .. }
-            | SynthError::ProviderRoleWithPerFunction { path }
-            | SynthError::InvalidMode { path, .. }
-            | SynthError::UnknownDestination { path, .. }
-            | SynthError::InvalidRoleName { path, .. }
-            | SynthError::InvalidRolePath { path, .. }
-            | SynthError::InvalidArn { path, .. }
-            | SynthError::InvalidTags { path, .. }
-            | SynthError::PolicyTooLarge { path, .. }
-            | SynthError::TooManyResources { path, .. }
-            | SynthError::InvalidOption { path, .. } => path,
-        }
-    }
-
-    pub fn hint(&self) -> String {
-        match self {
-            SynthError::InputNotObject { .. } => {
+            SynthError::InputNotObject { .. } => ("IAM_SYNTH_INPUT_NOT_OBJECT", "", {
                 "this is a bug in the plugin's projection of the service; please report it".into()
-            }
-            SynthError::InvalidType { path, expected, .. } => format!("write {path} as {expected} in serverless.yml"),
-            SynthError::InvalidStatement { fix, .. } => fix.clone(),
-            SynthError::RoleNameTooLong { .. } => {
+            }),
+            SynthError::InvalidType { path, expected, .. } => ("IAM_SYNTH_INVALID_TYPE", path.as_str(), format!("write {path} as {expected} in serverless.yml")),
+            SynthError::InvalidStatement { path, fix, .. } => ("IAM_SYNTH_INVALID_STATEMENT", path.as_str(), fix.clone()),
+            SynthError::RoleNameTooLong { path, .. } => ("IAM_SYNTH_ROLE_NAME_TOO_LONG", path.as_str(), {
                 "set iam.role.name on the function to an explicit name of at most 64 characters".into()
-            }
-            SynthError::ExplicitRoleNameTooLong { .. } => "shorten the name to at most 64 characters".into(),
-            SynthError::DuplicateSid { path, first, .. } => {
+            }),
+            SynthError::ExplicitRoleNameTooLong { path, .. } => ("IAM_SYNTH_ROLE_NAME_TOO_LONG", path.as_str(), "shorten the name to at most 64 characters".into()),
+            SynthError::DuplicateSid { path, first, .. } => ("IAM_SYNTH_DUPLICATE_SID", path.as_str(), {
                 let list = |p: &str| p.rsplit_once('[').map_or(p.to_string(), |(l, _)| l.to_string());
                 if list(path) == list(first) {
                     "give one of the two statements another Sid, or none".into()
                 } else {
                     format!("give one of the two statements another Sid (or none), or stop inheriting {}: iam.inheritStatements: false on the function", list(first))
                 }
-            }
-            SynthError::SharedRoleNameTooLong { .. } => {
+            }),
+            SynthError::SharedRoleNameTooLong { path, .. } => ("IAM_SYNTH_ROLE_NAME_TOO_LONG", path.as_str(), {
                 "set provider.iam.role.name to an explicit name of at most 64 characters, or shorten the service or stage name".into()
-            }
-            SynthError::RoleConflict { .. } => {
+            }),
+            SynthError::RoleConflict { path, .. } => ("IAM_SYNTH_ROLE_CONFLICT", path.as_str(), {
                 "either remove `role` to get a generated role, or remove the per-function IAM settings and grant the permissions in your own role".into()
-            }
-            SynthError::ProviderRoleWithPerFunction { .. } => {
+            }),
+            SynthError::ProviderRoleWithPerFunction { path, .. } => ("IAM_SYNTH_PROVIDER_ROLE_WITH_PER_FUNCTION", path.as_str(), {
                 "remove provider.role, or remove provider.iam.role.mode: perFunction".into()
-            }
-            SynthError::InvalidMode { .. } => "use `shared` (the default) or `perFunction`".into(),
-            SynthError::UnknownDestination { .. } => {
+            }),
+            SynthError::InvalidMode { path, .. } => ("IAM_SYNTH_INVALID_MODE", path.as_str(), "use `shared` (the default) or `perFunction`".into()),
+            SynthError::UnknownDestination { path, .. } => ("IAM_SYNTH_UNKNOWN_DESTINATION", path.as_str(), {
                 "use a function key of this service, an ARN of a Lambda function, SQS queue, SNS topic or EventBridge bus, or an object with `type` (function, sqs, sns, eventBus) and `arn`".into()
-            }
-            SynthError::InvalidRoleName { .. } => {
+            }),
+            SynthError::InvalidRoleName { path, .. } => ("IAM_SYNTH_INVALID_ROLE_NAME", path.as_str(), {
                 "use at most 64 letters, digits and +=,.@_- (or leave the name out to get a generated one)".into()
-            }
-            SynthError::InvalidRolePath { .. } => "use '/' or a path like '/team/app/'".into(),
-            SynthError::InvalidArn { .. } => {
+            }),
+            SynthError::InvalidRolePath { path, .. } => ("IAM_SYNTH_INVALID_ROLE_PATH", path.as_str(), "use '/' or a path like '/team/app/'".into()),
+            SynthError::InvalidArn { path, .. } => ("IAM_SYNTH_INVALID_ARN", path.as_str(), {
                 "give the policy's ARN, e.g. arn:aws:iam::aws:policy/ReadOnlyAccess, or a Ref/Fn::GetAtt/Fn::Sub/Fn::ImportValue".into()
-            }
-            SynthError::InvalidTags { .. } => "give at most 50 tags as `key: value`: keys of 1 to 128 and string values of up to 256 letters, digits, spaces and _ . : / = + - @, no key starting with aws:".into(),
-            SynthError::InputTooDeep { .. } => {
+            }),
+            SynthError::InvalidTags { path, .. } => ("IAM_SYNTH_INVALID_TAGS", path.as_str(), "give at most 50 tags as `key: value`: keys of 1 to 128 and string values of up to 256 letters, digits, spaces and _ . : / = + - @, no key starting with aws:".into()),
+            SynthError::InputTooDeep { .. } => ("IAM_SYNTH_INPUT_TOO_DEEP", "", {
                 "simplify the deeply nested value in serverless.yml (IAM settings are never that deep)".into()
-            }
-            SynthError::InputTooLarge { .. } => {
+            }),
+            SynthError::InputTooLarge { .. } => ("IAM_SYNTH_INPUT_TOO_LARGE", "", {
                 "the IAM-relevant part of the service (provider, functions with their events, custom, resources) is far larger than any real service; look for a generated or runaway value".into()
-            }
-            SynthError::PolicyTooLarge { .. } => {
+            }),
+            SynthError::PolicyTooLarge { path, .. } => ("IAM_SYNTH_POLICY_TOO_LARGE", path.as_str(), {
                 "give the largest functions their own roles (iam.role.statements, or provider.iam.role.mode: perFunction), move broad grants into managed policies, or set custom.iamSynth.policySize: compact to let the plugin compact and split the policy".into()
-            }
-            SynthError::InvalidOption { expected, .. } => format!("use one of: {expected}"),
-            SynthError::UnknownFunction { known, .. } => {
+            }),
+            SynthError::InvalidOption { path, expected, .. } => ("IAM_SYNTH_INVALID_OPTION", path.as_str(), format!("use one of: {expected}")),
+            SynthError::UnknownFunction { known, .. } => ("IAM_SYNTH_UNKNOWN_FUNCTION", "--function", {
                 let shown: Vec<&str> = known.iter().take(10).map(String::as_str).collect();
                 let more = if known.len() > 10 { format!(" and {} more", known.len() - 10) } else { String::new() };
                 if known.is_empty() {
@@ -185,21 +132,29 @@ impl SynthError {
                 } else {
                     format!("give the function's key as in serverless.yml: {}{more}", shown.join(", "))
                 }
-            }
-            SynthError::TooManyResources { .. } => {
+            }),
+            SynthError::TooManyResources { path, .. } => ("IAM_SYNTH_TOO_MANY_RESOURCES", path.as_str(), {
                 "move resources into nested stacks with serverless-plugin-split-stacks, or give fewer functions a dedicated role (provider.iam.role.mode: perFunction gives every function one). custom.iamSynth.resourceLimit: error makes this fail the package; warn (the default) lets it through".into()
-            }
-            SynthError::Internal { .. } => "please report this with the serverless.yml that caused it".into(),
+            }),
+            SynthError::Internal { .. } => ("IAM_SYNTH_INTERNAL", "", "please report this with the serverless.yml that caused it".into()),
         }
     }
 
+    pub fn code(&self) -> &'static str {
+        self.parts().0
+    }
+
+    pub fn path(&self) -> &str {
+        self.parts().1
+    }
+
+    pub fn hint(&self) -> String {
+        self.parts().2
+    }
+
     pub fn to_diagnostic(&self) -> Diagnostic {
-        Diagnostic {
-            code: self.code().to_string(),
-            path: self.path().to_string(),
-            message: self.to_string(),
-            hint: self.hint(),
-        }
+        let (code, path, hint) = self.parts();
+        Diagnostic { code: code.to_string(), path: path.to_string(), message: self.to_string(), hint }
     }
 }
 

@@ -140,14 +140,12 @@ impl SynthError {
         }
     }
 
+    #[cfg(test)]
     pub fn code(&self) -> &'static str {
         self.parts().0
     }
 
-    pub fn path(&self) -> &str {
-        self.parts().1
-    }
-
+    #[cfg(test)]
     pub fn hint(&self) -> String {
         self.parts().2
     }

@@ -1,26 +1,26 @@
 //! The napi boundary: JSON in, JSON out; errors and panics become coded diagnostics.
 
-pub mod additions;
-pub mod budget;
-pub mod cfn;
-pub mod check;
-pub mod dedicated;
-pub mod error;
-pub mod grants;
-pub mod limits;
-pub mod model;
-pub mod naming;
-pub mod overrides;
-pub mod plan;
-pub mod policy;
-pub mod readable;
-pub mod reconcile;
-pub mod report;
-pub mod shared;
-pub mod size;
-pub mod synth;
-pub mod validate;
-pub mod warning;
+mod additions;
+mod budget;
+mod cfn;
+mod check;
+mod dedicated;
+mod error;
+mod grants;
+mod limits;
+mod model;
+mod naming;
+mod overrides;
+mod plan;
+mod policy;
+mod readable;
+mod reconcile;
+mod report;
+mod shared;
+mod size;
+mod synth;
+mod validate;
+mod warning;
 
 #[cfg(test)]
 mod tests;

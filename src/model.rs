@@ -84,7 +84,6 @@ pub const FUNCTION_KEYS: &[&str] = &[
     "vpc",
     "disableLogs",
     "logs",
-    "dependsOn",
     "condition",
     "durableConfig",
     "image",
@@ -277,7 +276,6 @@ pub struct Function {
     /// The compiled Lambda traces (`TracingConfig.Mode: Active`) though the configuration does not
     /// say so: another plugin (serverless-plugin-tracing) set it. Lambda then needs X-Ray permissions.
     pub compiled_tracing: bool,
-    pub depends_on: Vec<Value>,
     pub durable: bool,
     pub iam: FunctionIam,
     /// The few projected settings read only in one place (`RAW_KEYS`).
@@ -652,11 +650,6 @@ impl Reader<'_> {
             .unwrap_or_else(|| format!("{svc}-{stage}-{key}"));
         let events = self.list(f.get("events"), &format!("{path}.events")).unwrap_or_default();
         let destinations = self.object(f.get("destinations"), &format!("{path}.destinations")).cloned();
-        let depends_on = match f.get("dependsOn") {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(a)) => a.clone(),
-            Some(other) => vec![other.clone()],
-        };
         let log_group = f
             .get("logs")
             .and_then(Value::as_object)
@@ -679,7 +672,6 @@ impl Reader<'_> {
             log_group,
             compiled_log_group: None,
             compiled_tracing: false,
-            depends_on,
             durable: truthy(f.get("durableConfig")),
             iam,
             raw: RAW_KEYS.iter().filter_map(|k| f.get(*k).map(|v| (k.to_string(), v.clone()))).collect(),

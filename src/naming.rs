@@ -19,10 +19,6 @@ pub fn lambda_logical_id(fn_key: &str) -> String {
     format!("{}LambdaFunction", normalized(fn_key))
 }
 
-pub fn log_group_logical_id(fn_key: &str) -> String {
-    format!("{}LogGroup", normalized(fn_key))
-}
-
 pub fn dedicated_role_logical_id(fn_key: &str) -> String {
     format!("{}{}", normalized(fn_key), SHARED_ROLE_ID)
 }
@@ -82,7 +78,6 @@ mod tests {
         assert_eq!(normalized("Already"), "Already");
         assert_eq!(normalized(""), "");
         assert_eq!(lambda_logical_id("get-user"), "GetDashuserLambdaFunction");
-        assert_eq!(log_group_logical_id("get_user"), "GetUnderscoreuserLogGroup");
         assert_eq!(dedicated_role_logical_id("a-b"), "ADashbIamRoleLambdaExecution");
     }
 

@@ -100,17 +100,11 @@ impl Functions {
     pub fn len(&self) -> usize {
         self.0.len()
     }
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
     pub fn iter(&self) -> impl Iterator<Item = (&String, &FunctionPlan)> {
         self.0.iter().map(|(k, v)| (k, v))
     }
     pub fn values(&self) -> impl Iterator<Item = &FunctionPlan> {
         self.0.iter().map(|(_, v)| v)
-    }
-    pub fn get(&self, key: &str) -> Option<&FunctionPlan> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 }
 

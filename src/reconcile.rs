@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::cfn::get_att_target;
-use crate::error::{internal, SynthError};
+use crate::error::SynthError;
 use crate::naming::SHARED_ROLE_ID;
 use crate::plan::{FunctionPlan, Plan};
 use crate::policy::{observed_doc, unaccounted};
@@ -172,8 +172,10 @@ fn rewire(req: &ReconcileRequest, out: &mut Reconciled) -> Result<(), Vec<SynthE
     Ok(())
 }
 
+/// `reconcile_request` on a request as a `Value` (the object boundary of the bench build, and tests).
+#[cfg(any(test, feature = "bench"))]
 pub fn reconcile(input: &Value) -> Result<Reconciled, Vec<SynthError>> {
-    reconcile_request(&ReconcileRequest::deserialize(input).map_err(internal)?)
+    reconcile_request(&ReconcileRequest::deserialize(input).map_err(crate::error::internal)?)
 }
 
 pub fn reconcile_request(req: &ReconcileRequest) -> Result<Reconciled, Vec<SynthError>> {

@@ -16,10 +16,6 @@ const STACK_NAME: usize = 128;
 /// What a `Ref`, `Fn::GetAtt` or `Fn::ImportValue` of a resource is assumed to resolve to at most.
 pub const RESOURCE_VALUE: usize = 128;
 
-pub const ASSUMPTION: &str =
-    "intrinsics sized at their worst case: partition aws-us-gov (10 characters), a 14-character \
-region, a 12-digit account, 128 characters for any Ref, Fn::GetAtt or Fn::ImportValue of a resource";
-
 fn pseudo(name: &str) -> usize {
     match name {
         "AWS::Partition" => PARTITION,

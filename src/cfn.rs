@@ -37,7 +37,19 @@ pub fn is_logical_id(id: &str) -> bool {
     !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
-/// The framework's test for "an object that refers to an existing role": any key containing `::`.
+/// A CloudFormation intrinsic function: an object with one key, `Ref` or `Fn::…`.
+pub fn is_intrinsic(v: &Value) -> bool {
+    v.as_object().is_some_and(|m| m.len() == 1 && m.keys().all(|k| k == "Ref" || k.starts_with("Fn::")))
+}
+
+/// A condition reference, `{"Condition": name}`: an intrinsic's argument inside `Fn::And`, `Fn::Or`
+/// and `Fn::Not`.
+pub fn is_condition_ref(v: &Value) -> bool {
+    v.as_object().is_some_and(|m| m.len() == 1 && m.contains_key("Condition"))
+}
+
+/// The framework's test for "an object that refers to an existing role": any key containing `::`
+/// (wider than `is_intrinsic` on purpose: the framework's own rule, `provider.iam.role` as an object).
 pub fn has_intrinsic_key(m: &Map<String, Value>) -> bool {
     m.keys().any(|k| k.contains("::"))
 }

@@ -103,10 +103,6 @@ fn value_len(v: &Value) -> usize {
     }
 }
 
-fn is_intrinsic(m: &serde_json::Map<String, Value>) -> bool {
-    m.len() == 1 && m.keys().all(|k| k == "Ref" || k.starts_with("Fn::"))
-}
-
 /// IAM-counted size of a JSON document, intrinsics resolved at their worst case.
 pub fn size(v: &Value) -> usize {
     match v {
@@ -120,7 +116,7 @@ pub fn size(v: &Value) -> usize {
         }
         Value::Number(n) => n.to_string().len(),
         Value::String(s) => json_string_len(s),
-        Value::Object(m) if is_intrinsic(m) => value_len(v) + 2,
+        Value::Object(_) if crate::cfn::is_intrinsic(v) => value_len(v) + 2,
         Value::Object(m) => {
             2 + m.iter().map(|(k, x)| json_string_len(k) + 1 + size(x)).sum::<usize>() + m.len().saturating_sub(1)
         }

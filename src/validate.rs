@@ -9,12 +9,10 @@ pub const MAX_PATH: usize = 512;
 pub const MAX_TAGS: usize = 50;
 const STATEMENT_KEYS: [&str; 7] = ["Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"];
 
-/// A CloudFormation intrinsic function: an object with one key, `Ref` or `Fn::…`.
+/// What a statement's field may hold in place of a literal: an intrinsic, or a condition reference
+/// (accepted as the framework accepts it; IAM never sees it, CloudFormation resolves or rejects it).
 pub fn is_intrinsic(v: &Value) -> bool {
-    match v.as_object() {
-        Some(m) if m.len() == 1 => m.keys().all(|k| k == "Ref" || k.starts_with("Fn::") || k == "Condition"),
-        _ => false,
-    }
+    crate::cfn::is_intrinsic(v) || crate::cfn::is_condition_ref(v)
 }
 
 fn describe(v: &Value) -> String {

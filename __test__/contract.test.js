@@ -22,6 +22,8 @@ for (const [, name, body] of TYPES.matchAll(/export interface (\w+) \{([\s\S]*?)
   for (const [, field, optional, type] of body.matchAll(/^ {2}(\w+)(\?)?: (.+);$/gm)) fields[field] = { optional: Boolean(optional), type };
   interfaces[name] = fields;
 }
+/** type alias name → the type it stands for (`export type RoleSource = 'shared' | …;`). */
+const aliases = Object.fromEntries([...TYPES.matchAll(/^export type (\w+) = (.+);$/gm)].map(([, name, type]) => [name, type]));
 
 /** Checks `value` against a type as written in contract.d.ts; returns the problems, by path. */
 function check(value, type, at) {
@@ -43,7 +45,7 @@ function check(value, type, at) {
     const allowed = type.split(' | ').map((t) => t.slice(1, -1));
     return allowed.includes(value) ? [] : [`${at}: ${JSON.stringify(value)} is not one of ${type}`];
   }
-  if (type === 'RoleSource') return check(value, "'shared' | 'dedicated' | 'custom'", at);
+  if (aliases[type]) return check(value, aliases[type], at);
   const fields = interfaces[type];
   if (!fields) return []; // unknown, object, inline object types: not checked further
   if (!value || typeof value !== 'object') return [`${at}: expected ${type}`];

@@ -402,7 +402,7 @@ describe('project(): the projection handed to the engine', () => {
     const serverless = sharedService();
     Object.assign(serverless.service.functions.worker, { handler: 'h.worker', memorySize: 256, timeout: 3 });
     const projected = JSON.parse(project(serverless, serverless.getProvider('aws')));
-    const { functionKeys, providerKeys } = require('../js/project').contract();
+    const { functionKeys, providerKeys } = require('../js/addon').contract();
     for (const fn of Object.values(projected.functions)) {
       for (const key of Object.keys(fn)) expect(functionKeys).toContain(key);
     }

@@ -97,13 +97,15 @@ class EngineError extends Error {
   }
 }
 
+/** The engine's contract, read once. */
+let contractTerms;
+
 /** One engine call: JSON text in (measured faster than napi's object conversion, BENCHMARKS.md). */
 function call(name, ...texts) {
   const answer = JSON.parse(load()[name](...texts));
   if (!answer.ok) throw new EngineError(answer.errors);
   return answer.result;
 }
-
 
 module.exports = {
   /** @param {string} serviceText the projection (import('./contract').Projection) as JSON @returns {import('./contract').Plan} */
@@ -115,7 +117,7 @@ module.exports = {
   /** `serverless iam`. @param {string} serviceText @param {import('./contract').ReportOptions} options @returns {import('./contract').ReportOutput} */
   report: (serviceText, options) => call('report', serviceText, JSON.stringify(options)),
   /** The projection's keys, the provider lists to measure, the shared role's id (src/model.rs). @returns {import('./contract').Contract} */
-  contract: () => JSON.parse(load().contract()),
+  contract: () => (contractTerms = contractTerms || JSON.parse(load().contract())),
   EngineError,
   missingBinaryMessage,
 };

@@ -2,7 +2,7 @@
 
 // Applying the engine's answers to the compiled template, by logical id only.
 
-const { contract } = require('./project');
+const { contract } = require('./addon');
 
 /** @typedef {import('./contract').Plan} Plan */
 /** @typedef {import('./contract').Reconciled} Reconciled */

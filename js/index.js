@@ -2,7 +2,8 @@
 
 const fs = require('fs');
 const engine = require('./addon');
-const { project, withCompiled, iamLengths, contract } = require('./project');
+const { contract } = engine;
+const { project, withCompiled, iamLengths } = require('./project');
 const { applyPlan, compiledFacts, reconcileRequest, applyReconciled } = require('./apply');
 const schema = require('./schema');
 const state = require('./state');

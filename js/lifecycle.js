@@ -33,8 +33,8 @@ function entries(dir) {
 
 /**
  * Runs the other plugins' packaging-start hooks. A hook that fails (one that needs AWS credentials,
- * say) is reported through `warn(pluginName, error)` and the rest go on: the report then lacks only
- * what that plugin adds. Returns the names of the plugins whose hooks ran.
+ * say) is reported through `warn(pluginName, event, error)`, that plugin's later hooks are skipped
+ * and the others go on: the report then lacks only what that plugin adds.
  */
 async function runPackagingStart(serverless, self, warn) {
   const { pluginManager } = serverless;
@@ -42,19 +42,16 @@ async function runPackagingStart(serverless, self, warn) {
   const dir = serverless.serviceDir || (serverless.config && serverless.config.servicePath) || null;
   const before = dir ? entries(dir) : new Set();
   const failed = new Set();
-  const ran = new Set();
   try {
     for (const event of EVENTS) {
       for (const { hook } of pluginManager.hooks[event] || []) {
         const plugin = owners.get(hook);
         if (!plugin || failed.has(plugin)) continue;
-        const name = plugin.constructor.name;
         try {
           await hook();
-          ran.add(name);
         } catch (error) {
           failed.add(plugin);
-          warn(name, event, error);
+          warn(plugin.constructor.name, event, error);
         }
       }
     }
@@ -65,7 +62,6 @@ async function runPackagingStart(serverless, self, warn) {
       }
     }
   }
-  return [...ran];
 }
 
-module.exports = { runPackagingStart, EVENTS };
+module.exports = { runPackagingStart };

@@ -3,11 +3,8 @@
 // The projection: the IAM-relevant part of the resolved service as JSON text (never the live,
 // circular service object). Only copies; every decision is the engine's.
 
-const engine = require('./addon');
-
 // The keys to copy and the lists to measure are the engine's (`contract()` in src/model.rs).
-let terms;
-const contract = () => (terms = terms || engine.contract());
+const { contract } = require('./addon');
 
 function pick(source, keys) {
   const out = {};
@@ -53,8 +50,9 @@ function project(serverless, provider, configured) {
   if (service.resources && typeof service.resources === 'object') {
     projected.resources = pick(service.resources, ['Resources', 'Outputs']);
   }
+  const { functionKeys } = contract();
   for (const [key, fn] of Object.entries(service.functions || {})) {
-    projected.functions[key] = fn && typeof fn === 'object' ? pick(fn, contract().functionKeys) : fn;
+    projected.functions[key] = fn && typeof fn === 'object' ? pick(fn, functionKeys) : fn;
   }
   // As JSON text: a copy (the framework mutates the service while it compiles) and the engine's input.
   return JSON.stringify(projected);
@@ -66,4 +64,4 @@ function withCompiled(projection, compiled) {
   return `${projection.slice(0, -1)},"compiled":${JSON.stringify(compiled)}}`;
 }
 
-module.exports = { project, withCompiled, iamLengths, contract };
+module.exports = { project, withCompiled, iamLengths };

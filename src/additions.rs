@@ -8,15 +8,17 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::model::{Function, Mode, Service, MANAGED_LISTS, STATEMENT_LISTS};
+use crate::model::{
+    Function, Mode, Service, LEGACY_PROVIDER_STATEMENTS, MANAGED_LISTS, PROVIDER_STATEMENTS, STATEMENT_LISTS,
+};
 use crate::readable::readable;
 use crate::warning::Warning;
 
 fn list<'a>(svc: &'a Service, path: &str) -> &'a [Value] {
     let config = svc.provider_config();
     let found = match path {
-        "provider.iam.role.statements" => config.and_then(|c| c.statements.as_ref()),
-        "provider.iamRoleStatements" => svc.provider.legacy_statements.as_ref(),
+        PROVIDER_STATEMENTS => config.and_then(|c| c.statements.as_ref()),
+        LEGACY_PROVIDER_STATEMENTS => svc.provider.legacy_statements.as_ref(),
         "provider.iam.role.managedPolicies" => config.and_then(|c| c.managed_policies.as_ref()),
         _ => svc.provider.legacy_managed_policies.as_ref(),
     };

@@ -7,7 +7,7 @@ use crate::cfn::{get_att_arn, get_att_target, truthy};
 use crate::dedicated;
 use crate::error::{Errors, SynthError};
 use crate::grants::{self, Flavor, FnGrants};
-use crate::model::{read_service, Function, Mode, PolicySize, ProviderIamRole, Service};
+use crate::model::{read_service, Function, Mode, PolicySize, Service};
 use crate::naming::{self, SHARED_ROLE_ID};
 use crate::plan::{DependsOnPatch, FunctionPlan, Functions, Plan, RoleSource};
 use crate::policy::RoleDoc;
@@ -324,9 +324,7 @@ fn shared_role(
         out.roles.insert(SHARED_ROLE_ID.to_string(), shared::shared_role_resource(svc, doc));
         out.warnings.push(Warning::SharedRoleKept { path: path.clone() });
     }
-    if out.roles.contains_key(SHARED_ROLE_ID)
-        && matches!(&svc.provider.iam_role, ProviderIamRole::Config(c) if c.name.is_none())
-    {
+    if out.roles.contains_key(SHARED_ROLE_ID) && svc.provider_config().is_some_and(|c| c.name.is_none()) {
         let length = naming::shared_role_name_length(&svc.name, &svc.stage, &svc.region);
         if length > naming::MAX_ROLE_NAME {
             errors.push(SynthError::SharedRoleNameTooLong { path: "provider.iam.role.name".into(), length });

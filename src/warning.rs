@@ -78,7 +78,7 @@ pub enum Warning {
         items: String,
         roles: String,
     },
-    /// What the compiled shared role holds that no known source explains: `what` says which kind,
+    /// What the compiled shared role holds that no known source explains: `kind` says which kind,
     /// `item` is the JSON of it.
     UnknownGrant {
         kind: UnknownKind,
